@@ -1,0 +1,3 @@
+"""billetterie — self-hosted ticketing platform."""
+
+__version__ = "0.1.0"

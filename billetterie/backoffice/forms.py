@@ -1,0 +1,104 @@
+"""Back-office forms: they parse input only; the rules are in the services."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from billetterie.core.models import Level
+from billetterie.core.money import Currency
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class TotpForm(forms.Form):
+    code = forms.CharField(
+        label=_("6-digit code"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("Your name"), max_length=200)
+    password = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters, not only digits, not a common password."),
+    )
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Team name"), max_length=120)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    team = forms.ChoiceField(label=_("Team"))
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [(t.pk, t.name) for t in teams]
+
+
+class GrantForm(forms.Form):
+    holder = forms.ChoiceField(label=_("Given to"))
+    level = forms.TypedChoiceField(label=_("Level"), choices=Level.choices, coerce=int)
+    scope = forms.ChoiceField(label=_("On"))
+
+    def __init__(self, *args, teams, staff, shops, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].choices = [
+            (_("Teams"), [(f"team:{t.pk}", t.name) for t in teams]),
+            (
+                _("People"),
+                [
+                    (f"user:{u.pk}", f"{u.full_name} <{u.email}>" if u.full_name else u.email)
+                    for u in staff
+                ],
+            ),
+        ]
+        self.fields["scope"].choices = [("organizer", _("The whole organizer"))] + [
+            (f"shop:{s.pk}", _("Shop: %(name)s") % {"name": s.name}) for s in shops
+        ]
+
+
+class ShopForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+    time_zone = forms.CharField(label=_("Time zone"), max_length=64, initial="Europe/Zurich")
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["fr", "en"],
+    )
+    default_language = forms.ChoiceField(label=_("Default language"), choices=settings.LANGUAGES)
+
+
+class TotpSetupForm(forms.Form):
+    code = forms.CharField(label=_("Code shown by your app"), max_length=10)
+
+
+class TotpDisableForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), strip=False, widget=forms.PasswordInput)

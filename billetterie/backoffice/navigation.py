@@ -1,0 +1,42 @@
+"""The back-office menu. Each app adds its entries here as it arrives.
+
+An entry shows when the user's highest level in the organizer reaches `min_level`.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from billetterie.core.models import Level
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url_name: str
+    min_level: Level
+    scope: str = "organizer"  # or "shop": the URL takes the current shop too
+
+
+ENTRIES: list[Entry] = [
+    Entry(_("Dashboard"), "backoffice:organizer", Level.VIEW),
+    Entry(_("Shops"), "backoffice:shops", Level.VIEW),
+    Entry(_("Team"), "backoffice:team", Level.MANAGE),
+    Entry(_("Audit log"), "backoffice:audit", Level.MANAGE),
+]
+
+
+def menu(organizer, level, shop=None, current_path=""):
+    items = []
+    for entry in ENTRIES:
+        if level is None or level < entry.min_level:
+            continue
+        if entry.scope == "shop":
+            if shop is None:
+                continue
+            url = reverse(entry.url_name, args=[organizer.slug, shop.slug])
+        else:
+            url = reverse(entry.url_name, args=[organizer.slug])
+        items.append({"label": entry.label, "url": url, "active": current_path == url})
+    return items

@@ -1,0 +1,1 @@
+"""Core services: plain functions that change state, one transaction each, keyword-only."""

@@ -1,0 +1,17 @@
+"""Settings for the test suite: same as production, with tasks run immediately."""
+
+from billetterie.settings import *  # noqa: F403
+from billetterie.settings import TASKS
+
+TASKS = {
+    "default": {**TASKS["default"], "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+}
+
+# Argon2 stays (it is what production uses) but with cheap parameters so factories are fast.
+PASSWORD_HASHERS = ["billetterie.core.hashers.TestArgon2PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

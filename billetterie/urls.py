@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.urls import include, path
+
+from billetterie.api.urls import api
+from billetterie.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("backoffice/", include("billetterie.backoffice.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("billetterie.shop.urls")),
+]
+
+if settings.ENABLE_PLATFORM_ADMIN:  # the platform operator's tool, off unless asked for
+    from django.contrib import admin
+
+    urlpatterns.insert(0, path("platform-admin/", admin.site.urls))
