@@ -1,0 +1,1 @@
+"""Bank accounts, invoice payments with QR references, camt import and matching."""

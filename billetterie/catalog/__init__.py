@@ -1,0 +1,1 @@
+"""Events, dates, venues, zones, seats, prices, quotas, options, images, duplication."""

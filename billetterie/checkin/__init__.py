@@ -1,0 +1,1 @@
+"""Ticket secrets and signatures, scan devices, scan lists, check-ins."""

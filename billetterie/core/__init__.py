@@ -1,0 +1,1 @@
+"""Organizers, shops, staff, teams and grants, audit log, money and tenancy helpers."""

@@ -1,0 +1,1 @@
+"""Pure renderers: plain data in, PDF/XLSX/ZIP out. Never imports a model."""

@@ -1,0 +1,1 @@
+"""Guest manager: contacts, lists, invitations, guests, RSVPs, credits."""

@@ -1,0 +1,1 @@
+"""Carts, orders, tickets, customers, forms and answers, promotions, confirmations."""

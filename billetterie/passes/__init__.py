@@ -1,0 +1,1 @@
+"""Pass categories, passes, validation, renewal, resale campaigns."""

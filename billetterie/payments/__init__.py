@@ -1,0 +1,1 @@
+"""Payment provider registry and providers, transactions, refunds, opposition."""

@@ -1,0 +1,1 @@
+"""Scanner web app (keyboard wedge and camera, offline)."""

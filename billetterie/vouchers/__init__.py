@@ -1,0 +1,1 @@
+"""Gift vouchers; registers its own payment provider."""

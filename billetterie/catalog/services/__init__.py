@@ -1,0 +1,1 @@
+"""Catalog services: events, dates, venues and prices. One transaction each."""

@@ -1,0 +1,359 @@
+"""Taking and giving back places: the only code that changes capacity counters.
+
+Every counter change is one conditional UPDATE (`taken + n <= size`, `hold IS NULL`),
+done in ascending id order inside one short transaction, so buyers racing for the same
+quota wait for each other's row lock for microseconds, never deadlock, and can never push
+a counter past its size. Nothing locks an event or a date as a whole.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from billetterie.catalog.models import EventDate, Price, Seat, Zone
+from billetterie.inventory.exceptions import HoldExpired, NoCapacity, SeatTaken, SoldOut
+from billetterie.inventory.models import DateSeat, Hold, HoldQuota, Quota
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_HOLD_TIME = timedelta(minutes=15)
+
+
+def applicable_quota_ids(*, date_id: int, zone_id: int, price_id: int | None) -> list[int]:
+    """Quotas a ticket of (date, zone, price) takes from: the date's, the zone's, the price's."""
+    scope = Q(date_id=date_id) & (Q(zone__isnull=True) | Q(zone_id=zone_id))
+    scope &= Q(price__isnull=True) | Q(price_id=price_id) if price_id else Q(price__isnull=True)
+    return list(Quota.objects.filter(scope).order_by("id").values_list("id", flat=True))
+
+
+def _take_from_quotas(quota_ids: list[int], quantity: int) -> None:
+    for quota_id in quota_ids:  # ascending ids: two buyers always lock in the same order
+        took = Quota.objects.filter(pk=quota_id, taken__lte=F("size") - quantity).update(
+            taken=F("taken") + quantity
+        )
+        if not took:
+            raise SoldOut()
+
+
+def _claim_seats(hold: Hold, date_id: int, zone: Zone, seat_ids, quantity: int) -> None:
+    """Claim seats in ascending DateSeat id order, whatever was asked: every transaction
+    locks seat rows in the same order, so two buyers can never deadlock. Seats are created
+    in plan order, so ascending ids are also the best-available order."""
+    free = DateSeat.objects.filter(
+        date_id=date_id, seat__zone=zone, hold__isnull=True, blocked=False
+    )
+
+    def claim(date_seat_id: int) -> int:
+        # Only the row's own columns in the WHERE: PostgreSQL re-checks them after waiting
+        # for a competing claim's lock (a join would be checked against a stale snapshot).
+        return DateSeat.objects.filter(pk=date_seat_id, hold__isnull=True, blocked=False).update(
+            hold=hold
+        )
+
+    if seat_ids:
+        wanted = sorted(
+            DateSeat.objects.filter(
+                date_id=date_id, seat_id__in=set(seat_ids), seat__zone=zone
+            ).values_list("pk", flat=True)
+        )
+        if len(wanted) != quantity:
+            raise SeatTaken()
+        for date_seat_id in wanted:
+            if not claim(date_seat_id):
+                raise SeatTaken()
+        return
+    claimed, last = 0, 0
+    while claimed < quantity:
+        candidates = list(
+            free.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: quantity - claimed]
+        )
+        if not candidates:
+            raise SoldOut()
+        for date_seat_id in candidates:
+            last = date_seat_id
+            claimed += claim(date_seat_id)
+            if claimed == quantity:
+                return
+
+
+def _hold_once(*, date, zone, price, quantity, seat_ids, ttl, reference) -> Hold:
+    quota_ids = applicable_quota_ids(
+        date_id=date.pk, zone_id=zone.pk, price_id=price.pk if price else None
+    )
+    if not quota_ids and not zone.is_numbered:
+        raise NoCapacity()
+    with transaction.atomic():
+        _take_from_quotas(quota_ids, quantity)
+        hold = Hold.objects.create(
+            date=date,
+            zone=zone,
+            price=price,
+            quantity=quantity,
+            reference=reference,
+            expires_at=(timezone.now() + ttl) if ttl else None,
+        )
+        HoldQuota.objects.bulk_create(
+            [HoldQuota(hold=hold, quota_id=qid, quantity=quantity) for qid in quota_ids]
+        )
+        if zone.is_numbered:
+            _claim_seats(hold, date.pk, zone, seat_ids, quantity)
+    return hold
+
+
+def hold(
+    *,
+    date: EventDate,
+    zone: Zone,
+    quantity: int,
+    price: Price | None = None,
+    seat_ids: list[int] | None = None,
+    ttl: timedelta | None = DEFAULT_HOLD_TIME,
+    reference: str = "",
+) -> Hold:
+    """Take `quantity` places of (date, zone, price) until `ttl` runs out (None: no expiry).
+
+    Raises SoldOut / SeatTaken when the places are not there; nothing is taken then.
+    Expired holds of the date are swept lazily before giving up.
+    """
+    if quantity < 1:
+        raise ValueError("quantity must be at least 1")
+    if seat_ids:
+        quantity = len(seat_ids)
+    arguments = dict(
+        date=date,
+        zone=zone,
+        price=price,
+        quantity=quantity,
+        seat_ids=seat_ids,
+        ttl=ttl,
+        reference=reference,
+    )
+    try:
+        return _hold_once(**arguments)
+    except SoldOut:
+        if release_expired(date=date):
+            return _hold_once(**arguments)
+        raise
+
+
+def _end(hold_id: int, *, from_states, to_state) -> bool:
+    """Move a hold out of `from_states` and give its places back; False if it already left."""
+    with transaction.atomic():
+        moved = Hold.objects.filter(pk=hold_id, state__in=from_states).update(
+            state=to_state, ended_at=timezone.now()
+        )
+        if not moved:
+            return False
+        parts = HoldQuota.objects.filter(hold_id=hold_id).order_by("quota_id")
+        for part in parts.values("quota_id", "quantity"):
+            Quota.objects.filter(pk=part["quota_id"]).update(taken=F("taken") - part["quantity"])
+        DateSeat.objects.filter(hold_id=hold_id).update(hold=None)
+    return True
+
+
+def release(hold: Hold, *, sold_too: bool = False) -> bool:
+    """Give a hold's places back (buyer emptied the cart; with sold_too, a cancelled sale)."""
+    states = (Hold.State.ACTIVE, Hold.State.CONFIRMED) if sold_too else (Hold.State.ACTIVE,)
+    return _end(hold.pk, from_states=states, to_state=Hold.State.RELEASED)
+
+
+def expire(hold: Hold) -> bool:
+    return _end(hold.pk, from_states=(Hold.State.ACTIVE,), to_state=Hold.State.EXPIRED)
+
+
+def confirm(hold: Hold) -> Hold:
+    """Make a live hold permanent (the order is placed). Touches no counter.
+
+    A hold past its expiry that nobody swept yet still owns its places, so it can be
+    confirmed; one that was swept or released cannot (HoldExpired).
+    """
+    done = Hold.objects.filter(pk=hold.pk, state=Hold.State.ACTIVE).update(
+        state=Hold.State.CONFIRMED, expires_at=None
+    )
+    if not done:
+        current = Hold.objects.filter(pk=hold.pk).values_list("state", flat=True).first()
+        if current != Hold.State.CONFIRMED:
+            raise HoldExpired()
+    hold.state = Hold.State.CONFIRMED
+    hold.expires_at = None
+    return hold
+
+
+def extend(hold: Hold, *, ttl: timedelta = DEFAULT_HOLD_TIME) -> bool:
+    """Give an active hold more time (the buyer is at the payment step)."""
+    return bool(
+        Hold.objects.filter(pk=hold.pk, state=Hold.State.ACTIVE).update(
+            expires_at=timezone.now() + ttl
+        )
+    )
+
+
+def release_expired(*, date: EventDate | None = None, now=None, limit: int = 1000) -> int:
+    """Expire active holds past their time; each in its own short transaction."""
+    now = now or timezone.now()
+    due = Hold.objects.filter(state=Hold.State.ACTIVE, expires_at__lte=now)
+    if date is not None:
+        due = due.filter(date=date)
+    count = 0
+    for hold_id in due.order_by("expires_at").values_list("pk", flat=True)[:limit]:
+        count += _end(hold_id, from_states=(Hold.State.ACTIVE,), to_state=Hold.State.EXPIRED)
+    return count
+
+
+# --- capacity set-up ---------------------------------------------------------------------------
+@transaction.atomic
+def quota_set(
+    *,
+    date: EventDate,
+    size: int,
+    zone: Zone | None = None,
+    price: Price | None = None,
+    name: str = "",
+) -> Quota:
+    """Create or resize the quota of a scope; never below what is already taken."""
+    from billetterie.core.exceptions import InvalidInput
+
+    if size < 0:
+        raise InvalidInput("a quota cannot be negative")
+    quota = Quota.objects.filter(date=date, zone=zone, price=price).first()
+    if quota is None:
+        return Quota.objects.create(date=date, zone=zone, price=price, size=size, name=name)
+    resized = Quota.objects.filter(pk=quota.pk, taken__lte=size).update(size=size, name=name)
+    if not resized:
+        quota.refresh_from_db()
+        raise InvalidInput(
+            f"{quota.taken} places are already taken: the quota cannot go below that."
+        )
+    quota.refresh_from_db()
+    return quota
+
+
+@transaction.atomic
+def date_capacity_setup(date: EventDate) -> None:
+    """Give a new date its counters: a quota per free zone, a seat row per numbered seat."""
+    venue = date.event.venue
+    if venue is None:
+        return
+    for zone in venue.zones.all():
+        if zone.is_numbered:
+            existing = set(DateSeat.objects.filter(date=date).values_list("seat_id", flat=True))
+            DateSeat.objects.bulk_create(
+                [
+                    DateSeat(date=date, seat=seat)
+                    for seat in Seat.objects.filter(zone=zone)
+                    if seat.pk not in existing
+                ]
+            )
+        elif not Quota.objects.filter(date=date, zone=zone, price__isnull=True).exists():
+            Quota.objects.create(date=date, zone=zone, size=zone.capacity, name=zone.name)
+
+
+# --- reading ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ZoneAvailability:
+    zone_id: int
+    free: int | None  # None: no capacity set
+
+
+def availability(date: EventDate) -> dict[int, ZoneAvailability]:
+    """Free places per zone of a date, read from the counters (a fixed number of queries)."""
+    zones = list(date.event.venue.zones.all()) if date.event.venue else []
+    quotas = list(Quota.objects.filter(date=date, price__isnull=True))
+    free_seats = dict(
+        DateSeat.objects.filter(date=date, hold__isnull=True, blocked=False)
+        .values("seat__zone")
+        .annotate(n=Count("id"))
+        .values_list("seat__zone", "n")
+    )
+    result = {}
+    for zone in zones:
+        limits = [q.free for q in quotas if q.zone_id in (None, zone.pk)]
+        if zone.is_numbered:
+            limits.append(free_seats.get(zone.pk, 0))
+        result[zone.pk] = ZoneAvailability(zone.pk, min(limits) if limits else None)
+    return result
+
+
+@dataclass(frozen=True)
+class DateCounts:
+    sold: int
+    held: int
+    free: int | None
+
+
+def date_counts(date: EventDate) -> DateCounts:
+    """Sold / held / free for the per-date list of the back office."""
+    by_state = dict(
+        Hold.objects.filter(date=date, state__in=Hold.COUNTING)
+        .values("state")
+        .annotate(n=Sum("quantity"))
+        .values_list("state", "n")
+    )
+    zones = availability(date)
+    frees = [z.free for z in zones.values() if z.free is not None]
+    return DateCounts(
+        sold=by_state.get(Hold.State.CONFIRMED, 0) or 0,
+        held=by_state.get(Hold.State.ACTIVE, 0) or 0,
+        free=sum(frees) if frees else None,
+    )
+
+
+# --- checking ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Drift:
+    what: str
+    ident: int
+    recorded: int
+    expected: int
+
+    def __str__(self) -> str:
+        return f"{self.what} #{self.ident}: counter {self.recorded}, recount {self.expected}"
+
+
+def recount() -> list[Drift]:
+    """Recompute every counter from the holds; return the differences (empty = healthy)."""
+    expected = dict(
+        HoldQuota.objects.filter(hold__state__in=Hold.COUNTING)
+        .values("quota")
+        .annotate(n=Sum("quantity"))
+        .values_list("quota", "n")
+    )
+    drifts = [
+        Drift("quota", quota_id, taken, expected.get(quota_id, 0))
+        for quota_id, taken, size in Quota.objects.values_list("pk", "taken", "size")
+        if taken != expected.get(quota_id, 0) or taken > size
+    ]
+    # a seat held by a hold that no longer counts
+    for seat_id, hold_id in (
+        DateSeat.objects.filter(hold__isnull=False)
+        .exclude(hold__state__in=Hold.COUNTING)
+        .values_list("pk", "hold_id")
+    ):
+        drifts.append(Drift("seat", seat_id, hold_id, 0))
+    # a counting hold on a numbered zone whose seats do not match its quantity
+    seat_counts = (
+        Hold.objects.filter(state__in=Hold.COUNTING, zone__kind=Zone.Kind.NUMBERED)
+        .annotate(n=Count("seats"))
+        .exclude(n=F("quantity"))
+        .values_list("pk", "quantity", "n")
+    )
+    for hold_id, quantity, n in seat_counts:
+        drifts.append(Drift("seated hold", hold_id, n, quantity))
+    return drifts
+
+
+@transaction.atomic
+def dates_add(*, event, actor, starts: list[tuple]) -> list[EventDate]:
+    """Add dates to an event together with their counters (quotas and seat rows)."""
+    from billetterie.catalog.services.events import dates_create
+
+    dates = dates_create(event=event, actor=actor, starts=starts)
+    for date in dates:
+        date_capacity_setup(date)
+    return dates
