@@ -52,7 +52,7 @@ def setup():
     from billetterie.catalog.services import venues
     from billetterie.catalog.services.events import event_create
     from billetterie.core.services.organizers import organizer_create, shop_create
-    from billetterie.inventory import services as inventory
+    from billetterie.inventory import schedule
 
     stamp = int(time.time() * 1000)
     organizer = organizer_create(name=f"Bench {stamp}")
@@ -62,7 +62,7 @@ def setup():
     event = event_create(shop=shop, actor=None, name="Rush", venue=venue)
     tz = ZoneInfo("Europe/Zurich")
     when = datetime.combine(datetime.now(tz).date() + timedelta(days=10), dtime(20), tzinfo=tz)
-    (date,) = inventory.dates_add(event=event, actor=None, starts=[(when, None)])
+    (date,) = schedule.dates_add(event=event, actor=None, starts=[(when, None)])
     return date, zone
 
 

@@ -206,3 +206,61 @@ class PriceAmount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.currency} {self.amount}"
+
+
+class OptionGroup(models.Model):
+    """Mutually exclusive options shown as a drop-down with a free neutral choice (CAT-8)."""
+
+    price = models.ForeignKey(Price, on_delete=models.CASCADE, related_name="option_groups")
+    name = models.CharField(_("name"), max_length=120)
+    neutral_label = models.CharField(_("neutral choice"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["price_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TicketOption(models.Model):
+    """An optional add-on of one ticket type (price), changing its amount (CAT-8)."""
+
+    price = models.ForeignKey(Price, on_delete=models.CASCADE, related_name="options")
+    group = models.ForeignKey(
+        OptionGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="options"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    amount = models.DecimalField(_("price change"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["price_id", "group_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def event_image_path(instance, filename: str) -> str:
+    return f"events/{instance.event.shop.organizer_id}/{instance.event_id}/{filename}"
+
+
+class EventImage(models.Model):
+    """Portrait (mandatory, 1000x1414), landscape (1200x630) and up to 4 gallery images."""
+
+    class Kind(models.TextChoices):
+        PORTRAIT = "portrait", _("Portrait (1000 x 1414 px)")
+        LANDSCAPE = "landscape", _("Landscape (1200 x 630 px)")
+        GALLERY = "gallery", _("Gallery")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="images")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    file = models.ImageField(upload_to=event_image_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["event_id", "kind", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.width}x{self.height}"

@@ -346,14 +346,3 @@ def recount() -> list[Drift]:
     for hold_id, quantity, n in seat_counts:
         drifts.append(Drift("seated hold", hold_id, n, quantity))
     return drifts
-
-
-@transaction.atomic
-def dates_add(*, event, actor, starts: list[tuple]) -> list[EventDate]:
-    """Add dates to an event together with their counters (quotas and seat rows)."""
-    from billetterie.catalog.services.events import dates_create
-
-    dates = dates_create(event=event, actor=actor, starts=starts)
-    for date in dates:
-        date_capacity_setup(date)
-    return dates
