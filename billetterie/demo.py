@@ -4,9 +4,12 @@ Later apps add their part (events, orders, ...) in `load`, always through servic
 """
 
 import secrets
+from datetime import time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from billetterie.core.models import Level, Organizer, User
 from billetterie.core.services import organizers, teams
@@ -68,3 +71,152 @@ def load() -> tuple[Organizer, bool]:
     path.write_text(f"{DEMO_EMAIL} {password}\n")
     path.chmod(0o600)
     return organizer, True
+
+
+def _catalog(organizer, season, festival, manager) -> None:
+    """A multi-date play, a seated concert, a festival with day quotas, a pay-what-you-want
+    reading — enough to try every screen of the catalog."""
+    from billetterie.catalog.models import Price, Zone
+    from billetterie.catalog.services import prices, venues
+    from billetterie.catalog.services.events import date_times, event_create
+    from billetterie.inventory import schedule
+    from billetterie.inventory.services import quota_set
+
+    tz = season.zone_info
+    today = timezone.localdate()
+    chf = lambda amount: {"CHF": Decimal(amount)}  # noqa: E731
+
+    theatre = venues.venue_create(
+        organizer=organizer,
+        actor=manager,
+        name="Théâtre des Arts",
+        street="Rue du Midi 12",
+        postal_code="1003",
+        city="Lausanne",
+    )
+    stalls = venues.zone_create(venue=theatre, actor=manager, name="Parterre", capacity=180)
+    balcony = venues.zone_create(venue=theatre, actor=manager, name="Balcon", capacity=60)
+
+    play = event_create(
+        shop=season,
+        actor=manager,
+        name="Le Misanthrope",
+        venue=theatre,
+        category="Théâtre",
+        description="Molière, mis en scène par la troupe du théâtre.",
+    )
+    first_saturday = today + timedelta(days=(5 - today.weekday()) % 7 + 14)
+    schedule.dates_add(
+        event=play,
+        actor=manager,
+        starts=date_times(
+            first_day=first_saturday,
+            last_day=first_saturday + timedelta(days=20),
+            every="week",
+            weekdays=[5],
+            times=[time(15), time(20)],
+            duration=timedelta(hours=2, minutes=15),
+            tz=tz,
+        ),
+    )
+    for zone, full, reduced in ((stalls, "45.00", "25.00"), (balcony, "32.00", "18.00")):
+        prices.price_create(
+            event=play,
+            actor=manager,
+            zone=zone,
+            name="Plein tarif",
+            kind=Price.Kind.FIXED,
+            amounts=chf(full),
+        )
+        prices.price_create(
+            event=play,
+            actor=manager,
+            zone=zone,
+            name="AVS / étudiant",
+            kind=Price.Kind.FIXED,
+            amounts=chf(reduced),
+            max_per_order=4,
+        )
+
+    hall = venues.venue_create(
+        organizer=organizer, actor=manager, name="Salle Paderewski", city="Lausanne"
+    )
+    for name, rows, category in (
+        ("Orchestre", ["A", "B", "C", "D", "E", "F"], "Catégorie 1"),
+        ("Corbeille", ["G", "H", "J"], "Catégorie 2"),
+        ("Galerie", ["K", "L"], "Catégorie 3"),
+    ):
+        zone = venues.zone_create(venue=hall, actor=manager, name=name, kind=Zone.Kind.NUMBERED)
+        venues.seats_generate(
+            zone=zone, actor=manager, rows=rows, seats_per_row=12, category=category
+        )
+    concert = event_create(
+        shop=season,
+        actor=manager,
+        name="Orchestre de chambre — Mozart",
+        venue=hall,
+        category="Concert",
+    )
+    schedule.dates_add(
+        event=concert,
+        actor=manager,
+        starts=date_times(first_day=today + timedelta(days=40), times=[time(19, 30)], tz=tz),
+    )
+    for zone in hall.zones.all():
+        amount = {"Orchestre": "85.00", "Corbeille": "60.00", "Galerie": "35.00"}[zone.name]
+        prices.price_create(
+            event=concert,
+            actor=manager,
+            zone=zone,
+            name="Plein tarif",
+            kind=Price.Kind.FIXED,
+            amounts=chf(amount),
+        )
+
+    park = venues.venue_create(
+        organizer=organizer, actor=manager, name="Parc de Milan", city="Lausanne"
+    )
+    meadow = venues.zone_create(venue=park, actor=manager, name="Pelouse", capacity=3000)
+    fest = event_create(
+        shop=festival, actor=manager, name="Festival d'été", venue=park, category="Festival"
+    )
+    days = schedule.dates_add(
+        event=fest,
+        actor=manager,
+        starts=date_times(
+            first_day=today + timedelta(days=200),
+            last_day=today + timedelta(days=202),
+            every="day",
+            times=[time(16)],
+            tz=tz,
+        ),
+    )
+    for day in days:
+        quota_set(date=day, size=2500, name="Jauge du jour")
+    prices.price_create(
+        event=fest,
+        actor=manager,
+        zone=meadow,
+        name="Pass journée",
+        kind=Price.Kind.FIXED,
+        amounts=chf("55.00"),
+    )
+
+    studio = venues.venue_create(organizer=organizer, actor=manager, name="Studio", city="Vevey")
+    floor = venues.zone_create(venue=studio, actor=manager, name="Salle", capacity=50)
+    reading = event_create(
+        shop=season, actor=manager, name="Lecture — tarif libre", venue=studio, category="Lecture"
+    )
+    schedule.dates_add(
+        event=reading,
+        actor=manager,
+        starts=date_times(first_day=today + timedelta(days=25), times=[time(18)], tz=tz),
+    )
+    prices.price_create(
+        event=reading,
+        actor=manager,
+        zone=floor,
+        name="Tarif libre",
+        kind=Price.Kind.PAY_WHAT_YOU_WANT,
+        amounts=chf("5.00"),
+    )

@@ -10,6 +10,7 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,10 +33,9 @@ class Quota(models.Model):
         ordering = ["date_id", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(taken__lte=F("size")), name="quota_never_over"),
+            # one quota per (date, zone or none, price or none), on SQLite and PostgreSQL alike
             models.UniqueConstraint(
-                fields=["date", "zone", "price"],
-                name="one_quota_per_scope",
-                nulls_distinct=False,
+                "date", Coalesce("zone", 0), Coalesce("price", 0), name="one_quota_per_scope"
             ),
         ]
 
