@@ -15,3 +15,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+# With REDIS_URL (the PostgreSQL pass of .ci/run uses db 15) the cache, and so the sessions,
+# live in Redis. The tests write under their own prefix, and tests/conftest.py deletes only
+# that prefix between tests, never the whole Redis database.
+if REDIS_URL:  # noqa: F405
+    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": "billetterie-test"}}  # noqa: F405

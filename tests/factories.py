@@ -1,6 +1,7 @@
 """Factories for the test suite: real rows through the real services."""
 
 import itertools
+import re
 
 from billetterie.core.models import Grant, Level, Organizer, Shop, Team, User
 from billetterie.core.services.organizers import organizer_create, shop_create
@@ -43,3 +44,21 @@ def make_tenant(level: Level = Level.MANAGE, **staff_extra):
     grant(organizer, level, user=owner)
     shop = make_shop(organizer)
     return organizer, shop, owner
+
+
+def invite(team: Team, actor: User, email: str, *, language: str = "") -> tuple:
+    """(invitation, token): an invitation through the real service. The token exists only in
+    the emailed link, so it is read back from the queued message."""
+    from billetterie.core.services.invitations import staff_invite
+    from billetterie.notifications.models import OutboxMessage
+
+    invitation = staff_invite(team=team, actor=actor, email=email, language=language)
+    message = OutboxMessage.objects.order_by("-pk").first()
+    return invitation, invitation_token(message.body_text)
+
+
+def invitation_token(text: str) -> str:
+    """The token of the invitation link in an email body."""
+    match = re.search(r"/backoffice/invitation/([\w-]+)/", text)
+    assert match, f"no invitation link in: {text!r}"
+    return match.group(1)

@@ -25,8 +25,10 @@ def organizer_view(min_level: Level | None = None):
         def wrapper(request, organizer, *args, **kwargs):
             request.organizer = get_object_or_404(organizers_of(request.user), slug=organizer)
             request.level = highest_level_anywhere(request.user, request.organizer)
+            # the level on the whole organizer (not via a shop or event grant)
+            request.organizer_level = effective_level(request.user, request.organizer)
             if min_level is not None:
-                held = effective_level(request.user, request.organizer)
+                held = request.organizer_level
                 if held is None or held < min_level:
                     raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -11,7 +11,13 @@ def backoffice(request):
     return {
         "organizer": organizer,
         "current_shop": shop,
-        "menu": menu(organizer, getattr(request, "level", None), shop, request.path),
+        "menu": menu(
+            organizer,
+            getattr(request, "level", None),
+            shop,
+            request.path,
+            organizer_level=getattr(request, "organizer_level", None),
+        ),
         "switch_organizers": organizers_of(request.user),
         "switch_shops": shops_visible_to(request.user, organizer).filter(is_archived=False),
     }

@@ -1,6 +1,8 @@
 """The back-office menu. Each app adds its entries here as it arrives.
 
-An entry shows when the user's highest level in the organizer reaches `min_level`.
+An entry shows when the user's highest level in the organizer reaches `min_level`; an
+`organizer_wide` entry (a page that needs the level on the whole organizer, not through a
+shop or event grant) needs that level on the organizer itself.
 """
 
 from dataclasses import dataclass
@@ -17,20 +19,23 @@ class Entry:
     url_name: str
     min_level: Level
     scope: str = "organizer"  # or "shop": the URL takes the current shop too
+    organizer_wide: bool = False
 
 
 ENTRIES: list[Entry] = [
     Entry(_("Dashboard"), "backoffice:organizer", Level.VIEW),
     Entry(_("Shops"), "backoffice:shops", Level.VIEW),
-    Entry(_("Team"), "backoffice:team", Level.MANAGE),
-    Entry(_("Audit log"), "backoffice:audit", Level.MANAGE),
+    Entry(_("Team"), "backoffice:team", Level.MANAGE, organizer_wide=True),
+    Entry(_("Audit log"), "backoffice:audit", Level.MANAGE, organizer_wide=True),
 ]
 
 
-def menu(organizer, level, shop=None, current_path=""):
+def menu(organizer, level, shop=None, current_path="", organizer_level=None):
     items = []
     for entry in ENTRIES:
         if level is None or level < entry.min_level:
+            continue
+        if entry.organizer_wide and (organizer_level is None or organizer_level < entry.min_level):
             continue
         if entry.scope == "shop":
             if shop is None:

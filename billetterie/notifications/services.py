@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -15,6 +15,7 @@ from billetterie.notifications.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+DEFAULT_MAILER = "default"  # the MAILERS alias
 
 
 @dataclass(frozen=True)
@@ -91,14 +92,13 @@ def outbox_send(message_id: int) -> bool:
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
         to=message.to,
         reply_to=message.reply_to or None,
-        connection=mailers.default,
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
     for item in message.attachments:
         email.attach(item["name"], base64.b64decode(item["b64"]), item["mimetype"])
     try:
-        email.send()
+        email.send(using=DEFAULT_MAILER)  # `connection=` is deprecated since Django 6.1
     except Exception as error:  # any transport failure: keep it queued and retry later
         attempts = message.attempts + 1
         state = (

@@ -13,6 +13,7 @@ from billetterie.backoffice import forms
 from billetterie.core import totp
 from billetterie.core.exceptions import DomainError
 from billetterie.core.http import client_ip
+from billetterie.core.queries import organizers_of
 from billetterie.core.services import invitations, staff
 from billetterie.core.services.auth import staff_authenticate
 
@@ -149,7 +150,10 @@ def invitation_view(request, token):
             user = None
         if user is not None:
             messages.success(request, _("Welcome to %(org)s.") % {"org": invitation.organizer})
-            return redirect("backoffice:organizer", invitation.organizer.slug)
+            if organizers_of(user).filter(pk=invitation.organizer.pk).exists():
+                return redirect("backoffice:organizer", invitation.organizer.slug)
+            # the team has no access yet: the home page says so instead of a 404
+            return redirect("backoffice:home")
     return render(
         request,
         "backoffice/auth/invitation.html",

@@ -36,7 +36,8 @@ def shop_list(request):
         "backoffice/shops.html",
         {
             "shops": shops,
-            "can_manage": request.level == Level.MANAGE,
+            # creating a shop needs the manage level on the whole organizer
+            "can_manage": request.organizer_level == Level.MANAGE,
         },
     )
 

@@ -67,6 +67,12 @@ def _would_leave_no_manager(organizer: Organizer, *, without_grant=None, without
     return not (active_direct or any(via_team.values()))
 
 
+def _last_manager_refusal() -> InvalidInput:
+    return InvalidInput(
+        _("This is the last manager access of the organizer; give it to someone else first.")
+    )
+
+
 @transaction.atomic
 def team_delete(*, team: Team, actor: User) -> None:
     organizer = team.organizer
@@ -146,6 +152,13 @@ def grant_create(
     if existing is not None:
         if existing.level == level:
             return existing
+        if (
+            existing.level == Level.MANAGE
+            and shop is None
+            and event_id is None
+            and _would_leave_no_manager(organizer, without_grant=existing)
+        ):
+            raise _last_manager_refusal()
         changes = {"level": [existing.level, int(level)]}
         existing.level = level
         existing.save(update_fields=["level"])
@@ -183,9 +196,7 @@ def grant_revoke(*, grant: Grant, actor: User) -> None:
     organizer = grant.organizer
     require_level(actor, organizer, Level.MANAGE, shop=grant.shop, event_id=grant.event_id)
     if _would_leave_no_manager(organizer, without_grant=grant):
-        raise InvalidInput(
-            _("This is the last manager access of the organizer; give it to someone else first.")
-        )
+        raise _last_manager_refusal()
     audit.record(
         organizer=organizer,
         actor=actor,

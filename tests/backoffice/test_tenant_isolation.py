@@ -1,0 +1,343 @@
+"""Tenant isolation (SPEC ORG-3): staff of one organizer never reach another's data.
+
+Every URL of the `backoffice` namespace is walked, so a URL added later is checked without
+anyone remembering to: its kwargs are filled from KWARG_VALUES with the victim organizer's
+objects and it is requested, GET and POST, by a manager of another organizer. The answer
+must be 404 or 403 (405 for a method the view does not take) and the victim's data must be
+unchanged. A URL with a kwarg the map does not know fails the test: extend the map with the
+victim's object of that kind. Only the public auth URLs are skipped, by name.
+
+The `api` namespace is walked the same way; today it holds only the public schema and docs.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from billetterie.core.models import (
+    AuditLogEntry,
+    Grant,
+    Level,
+    Organizer,
+    Shop,
+    StaffInvitation,
+    Team,
+    User,
+)
+from billetterie.notifications.models import OutboxMessage
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+# Back-office URLs that need no organizer: logging in and out, resetting a password, an
+# invitation link (its token is the credential), the user's own security page, the home
+# page (lists only the user's own organizers). Nothing else may be added here lightly.
+PUBLIC_BACKOFFICE = {
+    "login",
+    "login_totp",
+    "logout",
+    "password_reset",
+    "password_reset_confirm",
+    "invitation",
+    "account_security",
+    "home",
+}
+# API URLs anyone may read: the schema and its documentation. Later API URLs (resources of
+# an organizer) are NOT listed here: they go through the same victim check as the back office.
+PUBLIC_API = {"openapi-json", "openapi-view", "api-root"}
+
+# Kwargs that name the organizer itself; every other kwarg names an object inside it.
+TENANT_KWARGS = {"organizer"}
+REFUSED = {403, 404}
+METHOD_NOT_ALLOWED = 405
+
+
+@dataclass
+class Victim:
+    organizer: Organizer
+    shop: Shop
+    manager: User
+    member: User
+    team: Team
+    team_grant: Grant
+    shop_grant: Grant
+    invitation: StaffInvitation
+    token: str
+
+
+@dataclass
+class Attacker:
+    organizer: Organizer
+    shop: Shop
+    manager: User
+    team: Team
+
+
+@pytest.fixture
+def victim(db) -> Victim:
+    organizer, _shop, manager = f.make_tenant()
+    organizer.name = "Victim Theatre"
+    organizer.save()
+    shop = f.make_shop(organizer, "Victim season", slug="victim-season")
+    member = f.make_staff("victim.member@example.org")
+    team = f.make_team(organizer, "Victim crew", members=[member])
+    team_grant = f.grant(organizer, Level.BOX_OFFICE, team=team)
+    shop_grant = f.grant(organizer, Level.VIEW, user=member, shop=shop)
+    invitation, token = f.invite(team, manager, "victim.invitee@example.org")
+    return Victim(organizer, shop, manager, member, team, team_grant, shop_grant, invitation, token)
+
+
+@pytest.fixture
+def attacker(db) -> Attacker:
+    organizer, shop, manager = f.make_tenant()
+    team = f.make_team(organizer, "Attacker crew", members=[manager])
+    return Attacker(organizer, shop, manager, team)
+
+
+def kwarg_values(victim: Victim) -> dict:
+    """The victim's object for every kwarg a back-office or API URL may take.
+
+    A new kind of URL kwarg (event_id, order_id, ...) must be added here, pointing at an
+    object of the victim organizer, else test_every_url_kwarg_is_known fails.
+    """
+    return {
+        "organizer": victim.organizer.slug,
+        "shop": victim.shop.slug,
+        "team_id": victim.team.pk,
+        "grant_id": victim.team_grant.pk,
+        "invitation_id": victim.invitation.pk,
+        "user_id": victim.member.pk,
+        "token": victim.token,
+    }
+
+
+def post_data(victim: Victim, attacker: Attacker) -> dict:
+    """A body that would make any back-office form succeed, so that a view which forgot
+    the tenant check would really change something."""
+    return {
+        "name": "Hacked",
+        "email": "spy@example.org",
+        "team": victim.team.pk,
+        "holder": f"user:{attacker.manager.pk}",
+        "level": int(Level.MANAGE),
+        "scope": "organizer",
+        "currency": "EUR",
+        "time_zone": "Europe/Zurich",
+        "languages": ["fr", "en"],
+        "default_language": "fr",
+    }
+
+
+def walk(patterns, namespace: str, kwargs: tuple = ()):
+    """(full name, kwarg names) of every URL below `patterns`, through nested includes."""
+    for pattern in patterns:
+        names = kwargs + tuple(pattern.pattern.regex.groupindex)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, inner, names)
+        elif isinstance(pattern, URLPattern):
+            yield (f"{namespace}{pattern.name}" if pattern.name else None), names
+
+
+def urls_of(namespace: str) -> list[tuple[str, tuple]]:
+    _prefix, resolver = get_resolver().namespace_dict[namespace]
+    return list(walk(resolver.url_patterns, f"{namespace}:"))
+
+
+BACKOFFICE_URLS = urls_of("backoffice")
+PROTECTED_BACKOFFICE = [
+    (name, kwargs)
+    for name, kwargs in BACKOFFICE_URLS
+    if name is None or name.split(":")[-1] not in PUBLIC_BACKOFFICE
+]
+
+
+def snapshot(organizer: Organizer) -> dict:
+    """Everything of the organizer a back-office action could change."""
+    return {
+        "organizer": list(Organizer.objects.filter(pk=organizer.pk).values()),
+        "shops": list(Shop.objects.filter(organizer=organizer).order_by("pk").values()),
+        "teams": list(Team.objects.filter(organizer=organizer).order_by("pk").values()),
+        "members": sorted(
+            Team.members.through.objects.filter(team__organizer=organizer).values_list(
+                "team_id", "user_id"
+            )
+        ),
+        "grants": list(Grant.objects.filter(organizer=organizer).order_by("pk").values()),
+        "invitations": list(
+            StaffInvitation.objects.filter(organizer=organizer).order_by("pk").values()
+        ),
+        "audit": AuditLogEntry.objects.filter(organizer=organizer).count(),
+        "emails": OutboxMessage.objects.filter(organizer_id=organizer.pk).count(),
+    }
+
+
+def request_both_ways(client, url: str, data: dict) -> dict:
+    return {"GET": client.get(url), "POST": client.post(url, data)}
+
+
+def assert_refused(responses: dict, what: str) -> None:
+    codes = {method: r.status_code for method, r in responses.items()}
+    for method, code in codes.items():
+        assert code in REFUSED | {METHOD_NOT_ALLOWED}, f"{method} {what} answered {code}"
+    assert set(codes.values()) != {METHOD_NOT_ALLOWED}, f"{what}: no method reached the view"
+
+
+# --- the walk itself ------------------------------------------------------------------------
+def test_the_walk_finds_the_back_office():
+    names = {name for name, _kwargs in BACKOFFICE_URLS}
+    assert {"backoffice:team_delete", "backoffice:grant_revoke", "backoffice:shop"} <= names
+    assert {f"backoffice:{n}" for n in PUBLIC_BACKOFFICE} <= names, "a skipped URL is gone"
+
+
+def test_every_url_is_named():
+    unnamed = [kwargs for name, kwargs in BACKOFFICE_URLS + urls_of("api") if name is None]
+    assert unnamed == [], "name every URL so the isolation walk can reverse it"
+
+
+def test_every_url_kwarg_is_known(victim):
+    known = set(kwarg_values(victim))
+    unknown = {
+        name: sorted(set(kwargs) - known)
+        for name, kwargs in PROTECTED_BACKOFFICE + protected_api_urls()
+        if set(kwargs) - known
+    }
+    assert unknown == {}, (
+        "URL kwargs without a victim object in kwarg_values() of "
+        "tests/backoffice/test_tenant_isolation.py: add them there"
+    )
+
+
+# --- the victim's URLs, asked by another organizer's manager -------------------------------
+@pytest.mark.parametrize(("name", "kwargs"), PROTECTED_BACKOFFICE, ids=lambda v: str(v))
+def test_another_organizers_manager_is_refused(name, kwargs, victim, attacker, client_for):
+    values = kwarg_values(victim)
+    missing = set(kwargs) - set(values)
+    assert not missing, f"{name}: add {sorted(missing)} to kwarg_values()"
+    url = reverse(name, kwargs={k: values[k] for k in kwargs})
+    before = snapshot(victim.organizer)
+
+    responses = request_both_ways(client_for(attacker.manager), url, post_data(victim, attacker))
+
+    assert_refused(responses, url)
+    assert snapshot(victim.organizer) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [(n, k) for n, k in PROTECTED_BACKOFFICE if set(k) - TENANT_KWARGS],
+    ids=lambda v: str(v),
+)
+def test_own_organizer_slug_with_the_victims_ids_is_refused(
+    name, kwargs, victim, attacker, client_for
+):
+    """The classic hole: my organizer in the URL, another organizer's object id after it."""
+    values = {**kwarg_values(victim), "organizer": attacker.organizer.slug}
+    url = reverse(name, kwargs={k: values[k] for k in kwargs})
+    before = snapshot(victim.organizer)
+    before_mine = snapshot(attacker.organizer)
+
+    responses = request_both_ways(client_for(attacker.manager), url, post_data(victim, attacker))
+
+    assert_refused(responses, url)
+    assert snapshot(victim.organizer) == before
+    assert snapshot(attacker.organizer) == before_mine
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PROTECTED_BACKOFFICE, ids=lambda v: str(v))
+def test_anonymous_visitor_is_sent_to_login(name, kwargs, victim, client_for):
+    values = kwarg_values(victim)
+    url = reverse(name, kwargs={k: values[k] for k in kwargs})
+    before = snapshot(victim.organizer)
+    for method in ("get", "post"):
+        response = getattr(client_for(), method)(url)
+        if response.status_code == METHOD_NOT_ALLOWED:
+            continue
+        assert response.status_code == 302, f"{method} {url}"
+        assert response["Location"].startswith(reverse("backoffice:login"))
+    assert snapshot(victim.organizer) == before
+
+
+def test_the_victim_manager_reaches_the_same_urls(victim, client_for):
+    """The refusals above are about the tenant, not broken URLs: the owner gets the pages."""
+    values = kwarg_values(victim)
+    own = client_for(victim.manager)
+    for name, kwargs in PROTECTED_BACKOFFICE:
+        url = reverse(name, kwargs={k: values[k] for k in kwargs})
+        if own.get(url).status_code == METHOD_NOT_ALLOWED:
+            continue
+        assert own.get(url).status_code == 200, url
+
+
+# --- ids carried in the form body, not the URL ---------------------------------------------
+def test_victims_team_shop_or_person_in_a_form_body_is_refused(victim, attacker, client_for):
+    client = client_for(attacker.manager)
+    slug = attacker.organizer.slug
+    before, before_mine = snapshot(victim.organizer), snapshot(attacker.organizer)
+    attempts = [
+        ("backoffice:invite", {"email": "spy@example.org", "team": victim.team.pk}),
+        (
+            "backoffice:grant_create",
+            {"holder": f"team:{victim.team.pk}", "level": 40, "scope": "organizer"},
+        ),
+        (
+            "backoffice:grant_create",
+            {"holder": f"user:{victim.member.pk}", "level": 40, "scope": "organizer"},
+        ),
+        (
+            "backoffice:grant_create",
+            {
+                "holder": f"user:{attacker.manager.pk}",
+                "level": 40,
+                "scope": f"shop:{victim.shop.pk}",
+            },
+        ),
+    ]
+    for name, data in attempts:
+        response = client.post(reverse(name, args=[slug]), data, follow=True)
+        assert response.status_code in {200, 404}
+        if response.status_code == 200:  # back on the team page with an error message
+            assert [m.level_tag for m in response.context["messages"]] == ["error"], name
+    assert snapshot(victim.organizer) == before
+    assert snapshot(attacker.organizer) == before_mine
+
+
+def test_victims_organizer_is_not_in_the_switcher(victim, attacker, client_for):
+    page = client_for(attacker.manager).get(
+        reverse("backoffice:organizer", args=[attacker.organizer.slug])
+    )
+    assert page.status_code == 200
+    assert victim.organizer.name not in page.text
+    assert victim.shop.name not in page.text
+
+
+# --- API -----------------------------------------------------------------------------------
+def protected_api_urls() -> list[tuple[str, tuple]]:
+    return [(n, k) for n, k in urls_of("api") if n.split(":")[-1] not in PUBLIC_API]
+
+
+def test_api_public_urls_show_no_tenant_data(victim, client_for):
+    for name, kwargs in urls_of("api"):
+        if name.split(":")[-1] not in PUBLIC_API:
+            continue
+        assert not kwargs, f"{name} is public but takes {kwargs}"
+        response = client_for().get(reverse(name))
+        assert response.status_code in {200, 404}, name
+        assert victim.organizer.slug not in response.text
+        assert victim.organizer.name not in response.text
+
+
+def test_api_urls_of_an_organizer_refuse_another_organizers_staff(victim, attacker, client_for):
+    """The hook for later API resources: each is asked with the victim's ids."""
+    values = kwarg_values(victim)
+    client = client_for(attacker.manager)
+    for name, kwargs in protected_api_urls():
+        missing = set(kwargs) - set(values)
+        assert not missing, f"{name}: add {sorted(missing)} to kwarg_values()"
+        url = reverse(name, kwargs={k: values[k] for k in kwargs})
+        before = snapshot(victim.organizer)
+        for method in ("get", "post", "put", "patch", "delete"):
+            response = getattr(client, method)(url, content_type="application/json", data={})
+            assert response.status_code in {401, 403, 404, 405}, f"{method} {url}"
+        assert snapshot(victim.organizer) == before
