@@ -5,8 +5,10 @@ variables listed in the README. Kept apart from settings.py so the CLI can use i
 Django is configured.
 """
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -34,14 +36,17 @@ def secret_key(directory: Path) -> str:
         return from_env
     key_file = directory / "secret_key"
     if not key_file.exists():
-        # O_EXCL: two processes starting together never overwrite each other's key.
+        # Write a complete file aside, then link it into place: link() fails if another
+        # process got there first, and nobody ever reads a half-written key.
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=".secret_key.")
         try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(50))
+            os.chmod(temporary, 0o600)
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, key_file)
+        finally:
+            os.unlink(temporary)
     return key_file.read_text().strip()
 
 
@@ -67,7 +72,9 @@ def mailer(email_url: str | None, directory: Path) -> dict:
             "username": unquote(parts.username or ""),
             "password": unquote(parts.password or ""),
             "use_ssl": scheme == "smtps" or query.get("ssl", "").lower() in TRUE_WORDS,
-            "use_tls": scheme == "submission" or query.get("tls", "").lower() in TRUE_WORDS,
+            # implicit TLS (smtps) and STARTTLS exclude each other; implicit wins
+            "use_tls": not (scheme == "smtps" or query.get("ssl", "").lower() in TRUE_WORDS)
+            and (scheme == "submission" or query.get("tls", "").lower() in TRUE_WORDS),
             "timeout": int(query.get("timeout", "20")),
         }
         if parts.port:

@@ -117,9 +117,11 @@ def invitation_accept(
 @transaction.atomic
 def invitation_revoke(*, invitation: StaffInvitation, actor: User) -> None:
     require_level(actor, invitation.organizer, Level.MANAGE)
-    StaffInvitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    revoked = StaffInvitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    if not revoked:
+        raise InvalidInput(_("This invitation was already accepted or withdrawn."))
     audit.record(
         organizer=invitation.organizer,
         actor=actor,
