@@ -161,6 +161,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English")), ("de", _("German")), ("it", _("Italian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["billetterie.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Zurich"
 USE_TZ = True

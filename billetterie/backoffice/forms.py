@@ -63,12 +63,15 @@ class InviteForm(forms.Form):
 
 class GrantForm(forms.Form):
     holder = forms.ChoiceField(label=_("Given to"))
-    level = forms.TypedChoiceField(label=_("Level"), choices=Level.choices, coerce=int)
+    level = forms.TypedChoiceField(
+        label=_("Level"), choices=[("", _("— choose a level —")), *Level.choices], coerce=int
+    )
     scope = forms.ChoiceField(label=_("On"))
 
     def __init__(self, *args, teams, staff, shops, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["holder"].choices = [
+            ("", _("— choose a team or a person —")),
             (_("Teams"), [(f"team:{t.pk}", t.name) for t in teams]),
             (
                 _("People"),
