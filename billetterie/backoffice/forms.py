@@ -97,6 +97,9 @@ class ShopForm(forms.Form):
         initial=["fr", "en"],
     )
     default_language = forms.ChoiceField(label=_("Default language"), choices=settings.LANGUAGES)
+    show_remaining_places = forms.BooleanField(
+        label=_("Show buyers how many places are left"), required=False
+    )
 
 
 class TotpSetupForm(forms.Form):

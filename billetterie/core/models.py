@@ -64,6 +64,9 @@ class Shop(models.Model):
         _("languages"), default=default_languages, validators=[validate_languages]
     )
     default_language = models.CharField(_("default language"), max_length=8, default="fr")
+    show_remaining_places = models.BooleanField(
+        _("show the number of remaining places to buyers"), default=False
+    )
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -50,6 +50,7 @@ def _shop_values(form) -> dict:
         "time_zone": data["time_zone"],
         "languages": list(data["languages"]),
         "default_language": data["default_language"],
+        "show_remaining_places": data["show_remaining_places"],
     }
 
 
@@ -85,6 +86,7 @@ def shop_settings(request):
             "time_zone": shop.time_zone,
             "languages": shop.languages,
             "default_language": shop.default_language,
+            "show_remaining_places": shop.show_remaining_places,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -10,7 +10,15 @@ from billetterie.core.exceptions import InvalidInput
 from billetterie.core.models import Grant, Level, Organizer, Shop, User
 from billetterie.core.permissions import require_level
 
-SHOP_FIELDS = ["name", "slug", "currency", "time_zone", "languages", "default_language"]
+SHOP_FIELDS = [
+    "name",
+    "slug",
+    "currency",
+    "time_zone",
+    "languages",
+    "default_language",
+    "show_remaining_places",
+]
 
 
 def _unique_slug(base: str, taken) -> str:
@@ -57,6 +65,7 @@ def shop_create(
     languages: list[str] | None = None,
     default_language: str = "",
     slug: str = "",
+    show_remaining_places: bool = False,
 ) -> Shop:
     if actor is not None:
         require_level(actor, organizer, Level.MANAGE)
@@ -71,6 +80,7 @@ def shop_create(
             time_zone=time_zone,
             languages=languages,
             default_language=default_language or languages[0],
+            show_remaining_places=show_remaining_places,
         )
     )
     shop.save()
