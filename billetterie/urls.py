@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.urls import include, path
 
 from billetterie.api.urls import api
@@ -9,8 +10,12 @@ urlpatterns = [
     path("backoffice/", include("billetterie.backoffice.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("billetterie.shop.urls")),
 ]
+
+if settings.DEBUG:  # uploaded images for `make run`; in production the proxy or S3 serves them
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns.append(path("", include("billetterie.shop.urls")))
 
 if settings.ENABLE_PLATFORM_ADMIN:  # the platform operator's tool, off unless asked for
     from django.contrib import admin

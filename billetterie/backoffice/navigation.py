@@ -20,11 +20,14 @@ class Entry:
     min_level: Level
     scope: str = "organizer"  # or "shop": the URL takes the current shop too
     organizer_wide: bool = False
+    section: bool = False  # the entry stays highlighted on the pages below its URL
 
 
 ENTRIES: list[Entry] = [
     Entry(_("Dashboard"), "backoffice:organizer", Level.VIEW),
     Entry(_("Shops"), "backoffice:shops", Level.VIEW),
+    Entry(_("Events"), "backoffice:events", Level.VIEW, scope="shop", section=True),
+    Entry(_("Venues"), "backoffice:venues", Level.MANAGE, organizer_wide=True, section=True),
     Entry(_("Team"), "backoffice:team", Level.MANAGE, organizer_wide=True),
     Entry(_("Audit log"), "backoffice:audit", Level.MANAGE, organizer_wide=True),
 ]
@@ -43,5 +46,6 @@ def menu(organizer, level, shop=None, current_path="", organizer_level=None):
             url = reverse(entry.url_name, args=[organizer.slug, shop.slug])
         else:
             url = reverse(entry.url_name, args=[organizer.slug])
-        items.append({"label": entry.label, "url": url, "active": current_path == url})
+        active = current_path == url or (entry.section and current_path.startswith(url))
+        items.append({"label": entry.label, "url": url, "active": active})
     return items

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billetterie.backoffice.views import auth, organizers, team
+from billetterie.backoffice.views import auth, catalog, organizers, prices, team, venues
 
 app_name = "backoffice"
 
@@ -46,4 +46,39 @@ urlpatterns = [
         name="grant_revoke",
     ),
     path("o/<slug:organizer>/audit/", team.audit_log, name="audit"),
+    # venues, zones and seats (organizer-wide)
+    path("o/<slug:organizer>/venues/", venues.venue_list, name="venues"),
+    path("o/<slug:organizer>/venues/new/", venues.venue_new, name="venue_create"),
+    path("o/<slug:organizer>/venues/<int:venue_id>/", venues.venue_detail, name="venue"),
+    path(
+        "o/<slug:organizer>/venues/<int:venue_id>/zones/new/", venues.zone_new, name="zone_create"
+    ),
+    path(
+        "o/<slug:organizer>/venues/<int:venue_id>/zones/<int:zone_id>/seats/",
+        venues.seats_new,
+        name="seats_generate",
+    ),
+]
+
+EVENT = "o/<slug:organizer>/s/<slug:shop>/events/<int:event_id>/"
+urlpatterns += [
+    path("o/<slug:organizer>/s/<slug:shop>/events/", catalog.event_list, name="events"),
+    path("o/<slug:organizer>/s/<slug:shop>/events/new/", catalog.event_new, name="event_create"),
+    path(EVENT, catalog.event_detail, name="event"),
+    path(f"{EVENT}edit/", catalog.event_edit, name="event_edit"),
+    path(f"{EVENT}dates/add/", catalog.dates_add, name="event_dates_add"),
+    path(f"{EVENT}dates/<int:date_id>/quota/", catalog.date_quota, name="date_quota"),
+    path(f"{EVENT}images/", catalog.image_upload, name="image_upload"),
+    path(f"{EVENT}images/<int:image_id>/delete/", catalog.image_delete, name="image_delete"),
+    path(f"{EVENT}duplicate/", catalog.event_duplicate, name="event_duplicate"),
+    path(f"{EVENT}prices/new/", prices.price_new, name="price_create"),
+    path(f"{EVENT}prices/<int:price_id>/edit/", prices.price_edit, name="price_edit"),
+    path(f"{EVENT}prices/<int:price_id>/delete/", prices.price_delete, name="price_delete"),
+    path(f"{EVENT}prices/<int:price_id>/options/new/", prices.option_new, name="option_create"),
+    path(
+        f"{EVENT}prices/<int:price_id>/option-groups/new/",
+        prices.option_group_new,
+        name="option_group_create",
+    ),
+    path(f"{EVENT}options/<int:option_id>/delete/", prices.option_delete, name="option_delete"),
 ]

@@ -3,10 +3,12 @@ duplicating an event with its new dates. They live here because catalog may not 
 inventory, while inventory may use catalog."""
 
 from django.db import transaction
+from django.utils import timezone
 
-from billetterie.catalog.models import Event, EventDate
+from billetterie.catalog.models import Event, EventDate, Seat, Venue, Zone
 from billetterie.catalog.services.duplication import event_copy
-from billetterie.catalog.services.events import dates_create
+from billetterie.catalog.services.events import dates_create, event_update
+from billetterie.catalog.services.venues import seats_generate, zone_create
 from billetterie.core.exceptions import InvalidInput
 from billetterie.inventory.services import date_capacity_setup
 
@@ -18,6 +20,18 @@ def dates_add(*, event: Event, actor, starts: list[tuple]) -> list[EventDate]:
     for date in dates:
         date_capacity_setup(date)
     return dates
+
+
+@transaction.atomic
+def event_change(*, event: Event, actor, **values) -> Event:
+    """Change an event's settings; dates that had no venue get their counters when one is
+    chosen (catalog's event_update refuses any other venue change)."""
+    had_venue = event.venue_id is not None
+    event = event_update(event=event, actor=actor, **values)
+    if not had_venue and event.venue_id is not None:
+        for date in event.dates.all():
+            date_capacity_setup(date)
+    return event
 
 
 @transaction.atomic
@@ -49,3 +63,28 @@ def event_duplicate(
         dates_add(event=copy, actor=actor, starts=[(start, end)])
         copies.append(copy)
     return copies
+
+
+def _future_dates_at(venue: Venue):
+    return EventDate.objects.filter(
+        event__venue=venue, is_cancelled=False, starts_at__gte=timezone.now()
+    ).select_related("event__venue")
+
+
+@transaction.atomic
+def zone_add(*, venue: Venue, actor, **values) -> Zone:
+    """Add a zone to a venue; the coming dates of its events get the zone's counters too
+    (a zone without a price stays unsold all the same)."""
+    zone = zone_create(venue=venue, actor=actor, **values)
+    for date in _future_dates_at(venue):
+        date_capacity_setup(date)
+    return zone
+
+
+@transaction.atomic
+def seats_add(*, zone: Zone, actor, **values) -> list[Seat]:
+    """Lay out seats in a numbered zone, and give the coming dates their seat rows."""
+    seats = seats_generate(zone=zone, actor=actor, **values)
+    for date in _future_dates_at(zone.venue):
+        date_capacity_setup(date)
+    return seats

@@ -13,8 +13,13 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from billetterie.catalog.models import EventDate, Price, Seat, Zone
+from billetterie.core import audit
+from billetterie.core.exceptions import InvalidInput, PermissionRefused
+from billetterie.core.models import Level
+from billetterie.core.permissions import require_level
 from billetterie.inventory.exceptions import HoldExpired, NoCapacity, SeatTaken, SoldOut
 from billetterie.inventory.models import DateSeat, Hold, HoldQuota, Quota
 
@@ -215,22 +220,51 @@ def quota_set(
     zone: Zone | None = None,
     price: Price | None = None,
     name: str = "",
+    actor=None,
 ) -> Quota:
-    """Create or resize the quota of a scope; never below what is already taken."""
-    from billetterie.core.exceptions import InvalidInput
+    """Create or resize the quota of a scope; never below what is already taken.
 
+    With an `actor` (a person in the back office) the manage level on the event is checked
+    and the change is audit-logged.
+    """
+    event = date.event
+    if actor is not None:
+        shop = event.shop
+        require_level(actor, shop.organizer, Level.MANAGE, shop=shop, event_id=event.pk)
     if size < 0:
-        raise InvalidInput("a quota cannot be negative")
+        raise InvalidInput(_("A quota cannot be negative."))
+    if zone is not None and zone.venue_id != event.venue_id:
+        raise PermissionRefused(_("This zone is not in the event's venue."))
+    if price is not None and price.event_id != event.pk:
+        raise PermissionRefused()
     quota = Quota.objects.filter(date=date, zone=zone, price=price).first()
+    before = quota.size if quota is not None else None
     if quota is None:
-        return Quota.objects.create(date=date, zone=zone, price=price, size=size, name=name)
-    resized = Quota.objects.filter(pk=quota.pk, taken__lte=size).update(size=size, name=name)
-    if not resized:
+        quota = Quota.objects.create(date=date, zone=zone, price=price, size=size, name=name)
+    else:
+        resized = Quota.objects.filter(pk=quota.pk, taken__lte=size).update(size=size, name=name)
+        if not resized:
+            quota.refresh_from_db()
+            raise InvalidInput(
+                _("%(taken)s places are already taken: the quota cannot go below that.")
+                % {"taken": quota.taken},
+                taken=quota.taken,
+            )
         quota.refresh_from_db()
-        raise InvalidInput(
-            f"{quota.taken} places are already taken: the quota cannot go below that."
+    if actor is not None:
+        audit.record(
+            organizer=event.shop.organizer,
+            actor=actor,
+            action="quota.set",
+            target=event,
+            shop=event.shop,
+            changes={
+                "date": str(date),
+                "zone": zone.name if zone else "",
+                "price": price.name if price else "",
+                "size": [before, size],
+            },
         )
-    quota.refresh_from_db()
     return quota
 
 
@@ -261,6 +295,17 @@ class ZoneAvailability:
     free: int | None  # None: no capacity set
 
 
+def _free_by_zone(zones, quotas, free_seats: dict[int, int]) -> dict[int, ZoneAvailability]:
+    """Free places per zone of one date from its date/zone quotas and free seat counts."""
+    result = {}
+    for zone in zones:
+        limits = [q.free for q in quotas if q.zone_id in (None, zone.pk)]
+        if zone.is_numbered:
+            limits.append(free_seats.get(zone.pk, 0))
+        result[zone.pk] = ZoneAvailability(zone.pk, min(limits) if limits else None)
+    return result
+
+
 def availability(date: EventDate) -> dict[int, ZoneAvailability]:
     """Free places per zone of a date, read from the counters (a fixed number of queries)."""
     zones = list(date.event.venue.zones.all()) if date.event.venue else []
@@ -271,13 +316,7 @@ def availability(date: EventDate) -> dict[int, ZoneAvailability]:
         .annotate(n=Count("id"))
         .values_list("seat__zone", "n")
     )
-    result = {}
-    for zone in zones:
-        limits = [q.free for q in quotas if q.zone_id in (None, zone.pk)]
-        if zone.is_numbered:
-            limits.append(free_seats.get(zone.pk, 0))
-        result[zone.pk] = ZoneAvailability(zone.pk, min(limits) if limits else None)
-    return result
+    return _free_by_zone(zones, quotas, free_seats)
 
 
 @dataclass(frozen=True)
@@ -285,6 +324,15 @@ class DateCounts:
     sold: int
     held: int
     free: int | None
+
+
+def _counts(by_state: dict, zones: dict[int, ZoneAvailability]) -> DateCounts:
+    frees = [z.free for z in zones.values() if z.free is not None]
+    return DateCounts(
+        sold=by_state.get(Hold.State.CONFIRMED, 0) or 0,
+        held=by_state.get(Hold.State.ACTIVE, 0) or 0,
+        free=sum(frees) if frees else None,
+    )
 
 
 def date_counts(date: EventDate) -> DateCounts:
@@ -295,13 +343,33 @@ def date_counts(date: EventDate) -> DateCounts:
         .annotate(n=Sum("quantity"))
         .values_list("state", "n")
     )
-    zones = availability(date)
-    frees = [z.free for z in zones.values() if z.free is not None]
-    return DateCounts(
-        sold=by_state.get(Hold.State.CONFIRMED, 0) or 0,
-        held=by_state.get(Hold.State.ACTIVE, 0) or 0,
-        free=sum(frees) if frees else None,
-    )
+    return _counts(by_state, availability(date))
+
+
+def dates_counts(dates, zones) -> dict[int, DateCounts]:
+    """date_counts for many dates of one venue (its `zones`) in three queries in all."""
+    ids = [d.pk for d in dates]
+    by_state: dict[int, dict] = {i: {} for i in ids}
+    for date_id, state, n in (
+        Hold.objects.filter(date_id__in=ids, state__in=Hold.COUNTING)
+        .values("date", "state")
+        .annotate(n=Sum("quantity"))
+        .values_list("date", "state", "n")
+    ):
+        by_state[date_id][state] = n
+    quotas: dict[int, list] = {i: [] for i in ids}
+    for quota in Quota.objects.filter(date_id__in=ids, price__isnull=True):
+        quotas[quota.date_id].append(quota)
+    free_seats: dict[int, dict] = {i: {} for i in ids}
+    for date_id, zone_id, n in (
+        DateSeat.objects.filter(date_id__in=ids, hold__isnull=True, blocked=False)
+        .values("date", "seat__zone")
+        .annotate(n=Count("id"))
+        .values_list("date", "seat__zone", "n")
+    ):
+        free_seats[date_id][zone_id] = n
+    zones = list(zones)
+    return {i: _counts(by_state[i], _free_by_zone(zones, quotas[i], free_seats[i])) for i in ids}
 
 
 # --- checking ----------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def test_managers_get_the_manager_pages(tenant, manager_client):
     for url in manage_only_pages(organizer, shop):
         assert manager_client.get(url).status_code == 200, url
     dashboard = manager_client.get(reverse("backoffice:organizer", args=[organizer.slug]))
-    assert menu_labels(dashboard) == ["Dashboard", "Shops", "Team", "Audit log"]
+    assert menu_labels(dashboard) == ["Dashboard", "Shops", "Venues", "Team", "Audit log"]
 
 
 def test_manager_through_a_team_gets_the_manager_pages(tenant, client_for):

@@ -10,11 +10,27 @@ victim's object of that kind. Only the public auth URLs are skipped, by name.
 The `api` namespace is walked the same way; today it holds only the public schema and docs.
 """
 
+import io
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
 
+from billetterie.catalog.models import (
+    Event,
+    EventDate,
+    EventImage,
+    OptionGroup,
+    Price,
+    PriceAmount,
+    Seat,
+    TicketOption,
+    Venue,
+    Zone,
+)
+from billetterie.catalog.services import images, options
 from billetterie.core.models import (
     AuditLogEntry,
     Grant,
@@ -25,8 +41,10 @@ from billetterie.core.models import (
     Team,
     User,
 )
+from billetterie.inventory.models import DateSeat, Hold, Quota
 from billetterie.notifications.models import OutboxMessage
 from tests import factories as f
+from tests.catalog_factories import make_event_with_date, make_price, make_venue
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +82,13 @@ class Victim:
     shop_grant: Grant
     invitation: StaffInvitation
     token: str
+    venue: Venue
+    zone: Zone
+    event: Event
+    date: EventDate
+    price: Price
+    option: TicketOption
+    image: EventImage
 
 
 @dataclass
@@ -85,7 +110,38 @@ def victim(db) -> Victim:
     team_grant = f.grant(organizer, Level.BOX_OFFICE, team=team)
     shop_grant = f.grant(organizer, Level.VIEW, user=member, shop=shop)
     invitation, token = f.invite(team, manager, "victim.invitee@example.org")
-    return Victim(organizer, shop, manager, member, team, team_grant, shop_grant, invitation, token)
+    venue, _standing, numbered = make_venue(organizer, seat_rows=("A", "B"), seats_per_row=4)
+    event, date = make_event_with_date(shop, venue, name="Victim gala")
+    price = make_price(event, numbered)
+    group = options.option_group_create(price=price, actor=None, name="Victim meal")
+    option = options.option_create(
+        price=price, actor=None, name="Victim wine", amount="8.00", group=group
+    )
+    image = images.image_upload(event=event, actor=None, kind="gallery", upload=jpeg("v.jpg"))
+    return Victim(
+        organizer,
+        shop,
+        manager,
+        member,
+        team,
+        team_grant,
+        shop_grant,
+        invitation,
+        token,
+        venue=venue,
+        zone=numbered,
+        event=event,
+        date=date,
+        price=price,
+        option=option,
+        image=image,
+    )
+
+
+def jpeg(name: str = "photo.jpg") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(buffer, format="JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 @pytest.fixture
@@ -109,19 +165,49 @@ def kwarg_values(victim: Victim) -> dict:
         "invitation_id": victim.invitation.pk,
         "user_id": victim.member.pk,
         "token": victim.token,
+        "venue_id": victim.venue.pk,
+        "zone_id": victim.zone.pk,
+        "event_id": victim.event.pk,
+        "date_id": victim.date.pk,
+        "price_id": victim.price.pk,
+        "option_id": victim.option.pk,
+        "image_id": victim.image.pk,
     }
 
 
-def post_data(victim: Victim, attacker: Attacker) -> dict:
+# The one field whose valid value differs between forms: which form a URL posts.
+KIND_BY_URL = {"zone_create": "free", "image_upload": "gallery"}
+
+
+def post_data(victim: Victim, attacker: Attacker, name: str = "") -> dict:
     """A body that would make any back-office form succeed, so that a view which forgot
     the tenant check would really change something."""
     return {
+        # catalog forms: event, dates, quota, price, option, image, venue, zone, seats
+        "kind": KIND_BY_URL.get(name.split(":")[-1], "fixed"),
+        "visibility": "public",
+        "sale_status": "on_sale",
+        "first_day": "2031-05-03",
+        "every": "once",
+        "times": "20:00",
+        "action": "confirm",
+        "target_shop": victim.shop.slug,
+        "one_event_per_date": "0",
+        "size": 1,
+        "zone": victim.zone.pk,
+        "amount": "10.00",
+        "file": jpeg(),
+        "city": "Lausanne",
+        "country": "CH",
+        "capacity": 10,
+        "rows": "Z",
+        "seats_per_row": 3,
         "name": "Hacked",
         "email": "spy@example.org",
         "team": victim.team.pk,
         "holder": f"user:{attacker.manager.pk}",
         "level": int(Level.MANAGE),
-        "scope": "organizer",
+        "scope": "date" if name.endswith("date_quota") else "organizer",
         "currency": "EUR",
         "time_zone": "Europe/Zurich",
         "languages": ["fr", "en"],
@@ -170,6 +256,30 @@ def snapshot(organizer: Organizer) -> dict:
         ),
         "audit": AuditLogEntry.objects.filter(organizer=organizer).count(),
         "emails": OutboxMessage.objects.filter(organizer_id=organizer.pk).count(),
+        **catalog_snapshot(organizer),
+    }
+
+
+def catalog_snapshot(organizer: Organizer) -> dict:
+    """The organizer's venues, events, prices, options, images and capacity counters."""
+
+    def rows(model, path: str) -> list:
+        return list(model.objects.filter(**{path: organizer}).order_by("pk").values())
+
+    return {
+        "venues": rows(Venue, "organizer"),
+        "zones": rows(Zone, "venue__organizer"),
+        "seats": rows(Seat, "zone__venue__organizer"),
+        "events": rows(Event, "shop__organizer"),
+        "dates": rows(EventDate, "event__shop__organizer"),
+        "prices": rows(Price, "event__shop__organizer"),
+        "amounts": rows(PriceAmount, "price__event__shop__organizer"),
+        "option_groups": rows(OptionGroup, "price__event__shop__organizer"),
+        "options": rows(TicketOption, "price__event__shop__organizer"),
+        "images": rows(EventImage, "event__shop__organizer"),
+        "quotas": rows(Quota, "date__event__shop__organizer"),
+        "date_seats": rows(DateSeat, "date__event__shop__organizer"),
+        "holds": rows(Hold, "date__event__shop__organizer"),
     }
 
 
@@ -218,7 +328,9 @@ def test_another_organizers_manager_is_refused(name, kwargs, victim, attacker, c
     url = reverse(name, kwargs={k: values[k] for k in kwargs})
     before = snapshot(victim.organizer)
 
-    responses = request_both_ways(client_for(attacker.manager), url, post_data(victim, attacker))
+    responses = request_both_ways(
+        client_for(attacker.manager), url, post_data(victim, attacker, name)
+    )
 
     assert_refused(responses, url)
     assert snapshot(victim.organizer) == before
@@ -238,7 +350,35 @@ def test_own_organizer_slug_with_the_victims_ids_is_refused(
     before = snapshot(victim.organizer)
     before_mine = snapshot(attacker.organizer)
 
-    responses = request_both_ways(client_for(attacker.manager), url, post_data(victim, attacker))
+    responses = request_both_ways(
+        client_for(attacker.manager), url, post_data(victim, attacker, name)
+    )
+
+    assert_refused(responses, url)
+    assert snapshot(victim.organizer) == before
+    assert snapshot(attacker.organizer) == before_mine
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [(n, k) for n, k in PROTECTED_BACKOFFICE if "shop" in k and set(k) - {"organizer", "shop"}],
+    ids=lambda v: str(v),
+)
+def test_own_shop_with_the_victims_ids_is_refused(name, kwargs, victim, attacker, client_for):
+    """My organizer and my own shop in the URL, another organizer's event, date, price,
+    option or image id after them: the object lookups themselves must be scoped."""
+    values = {
+        **kwarg_values(victim),
+        "organizer": attacker.organizer.slug,
+        "shop": attacker.shop.slug,
+    }
+    url = reverse(name, kwargs={k: values[k] for k in kwargs})
+    before = snapshot(victim.organizer)
+    before_mine = snapshot(attacker.organizer)
+
+    responses = request_both_ways(
+        client_for(attacker.manager), url, post_data(victim, attacker, name)
+    )
 
     assert_refused(responses, url)
     assert snapshot(victim.organizer) == before
@@ -299,6 +439,59 @@ def test_victims_team_shop_or_person_in_a_form_body_is_refused(victim, attacker,
         assert response.status_code in {200, 404}
         if response.status_code == 200:  # back on the team page with an error message
             assert [m.level_tag for m in response.context["messages"]] == ["error"], name
+    assert snapshot(victim.organizer) == before
+    assert snapshot(attacker.organizer) == before_mine
+
+
+def test_victims_venue_zone_group_or_shop_in_a_catalog_form_body_is_refused(
+    victim, attacker, client_for
+):
+    """My own event, with the victim's venue, zone, option group or shop in the body."""
+    venue, standing, _numbered = make_venue(attacker.organizer, seat_rows=())
+    event, date = make_event_with_date(attacker.shop, venue, name="Mine")
+    price = make_price(event, standing)
+    client = client_for(attacker.manager)
+    org, shop = attacker.organizer.slug, attacker.shop.slug
+    group = victim.option.group
+    before, before_mine = snapshot(victim.organizer), snapshot(attacker.organizer)
+    attempts = [
+        (
+            reverse("backoffice:event_create", args=[org, shop]),
+            {"name": "Spy", "venue": victim.venue.pk, "visibility": "public"},
+        ),
+        (
+            reverse("backoffice:event_edit", args=[org, shop, event.pk]),
+            {"name": "Mine", "venue": victim.venue.pk, "visibility": "public"},
+        ),
+        (
+            reverse("backoffice:price_create", args=[org, shop, event.pk]),
+            {"zone": victim.zone.pk, "name": "Spy", "kind": "fixed", "amount": "5"},
+        ),
+        (
+            reverse("backoffice:date_quota", args=[org, shop, event.pk, date.pk]),
+            {"scope": victim.zone.pk, "size": 1},
+        ),
+        (
+            reverse("backoffice:option_create", args=[org, shop, event.pk, price.pk]),
+            {"name": "Spy", "amount": "1", "group": group.pk},
+        ),
+        (
+            reverse("backoffice:event_duplicate", args=[org, shop, event.pk]),
+            {
+                "target_shop": victim.shop.slug,
+                "name": "Spy",
+                "first_day": "2031-05-03",
+                "every": "once",
+                "times": "20:00",
+                "one_event_per_date": "0",
+                "action": "confirm",
+            },
+        ),
+    ]
+    for url, data in attempts:
+        data.setdefault("sale_status", "on_sale")
+        response = client.post(url, data, follow=True)
+        assert response.status_code in {200, 404}, url
     assert snapshot(victim.organizer) == before
     assert snapshot(attacker.organizer) == before_mine
 

@@ -5,7 +5,8 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from billetterie.catalog.models import Event, EventDate, Venue
+from billetterie.catalog.exceptions import PayWhatYouWantRefused
+from billetterie.catalog.models import Event, EventDate, Price, Venue
 from billetterie.core import audit
 from billetterie.core.exceptions import InvalidInput, PermissionRefused
 from billetterie.core.models import Level, Shop, User
@@ -30,6 +31,16 @@ def _check_venue(shop: Shop, venue: Venue | None) -> None:
         raise PermissionRefused()
 
 
+def _check_settings(event: Event) -> None:
+    """Rules between fields of an event about to be saved."""
+    if event.sales_start and event.sales_end and event.sales_end <= event.sales_start:
+        raise InvalidInput(_("Sales must close after they open."))
+    if event.visibility == Event.Visibility.RESTRICTED and not event.audience.strip():
+        raise InvalidInput(_("Say which audience may see a restricted event."))
+    if event.sale_status == Event.SaleStatus.CUSTOM and not event.sale_status_label.strip():
+        raise InvalidInput(_("Give the custom sale status its label."))
+
+
 @transaction.atomic
 def event_create(
     *, shop: Shop, actor: User | None, name: str, venue: Venue | None = None, **values
@@ -42,7 +53,9 @@ def event_create(
     unknown = set(values) - set(EVENT_FIELDS)
     if unknown:
         raise InvalidInput(f"unknown event fields: {', '.join(sorted(unknown))}")
-    event = Event.objects.create(shop=shop, name=name.strip(), venue=venue, **values)
+    event = Event(shop=shop, name=name.strip(), venue=venue, **values)
+    _check_settings(event)
+    event.save()
     audit.record(
         organizer=shop.organizer, actor=actor, action="event.created", target=event, shop=shop
     )
@@ -132,3 +145,60 @@ def dates_create(*, event: Event, actor: User | None, starts: list[tuple]) -> li
         changes={"count": len(created)},
     )
     return created
+
+
+@transaction.atomic
+def event_update(*, event: Event, actor: User | None, **values) -> Event:
+    """Change an event's settings (CAT-1); audit-logged with the changed fields.
+
+    The venue can change only while no price refers to its zones and, once dates exist,
+    only from "no venue" (the dates' counters come from the venue's zones). Turning on the
+    entertainment tax for a Lausanne venue is refused while a pay-what-you-want price
+    exists (CAT-4).
+    """
+    shop = event.shop
+    if actor is not None:
+        require_level(actor, shop.organizer, Level.MANAGE, shop=shop, event_id=event.pk)
+    unknown = set(values) - set(EVENT_FIELDS) - {"venue"}
+    if unknown:
+        raise InvalidInput(f"unknown event fields: {', '.join(sorted(unknown))}")
+    if "name" in values:
+        values["name"] = values["name"].strip()
+        if not values["name"]:
+            raise InvalidInput(_("An event needs a name."))
+    if "venue" in values and values["venue"] != event.venue:
+        _check_venue(shop, values["venue"])
+        if event.prices.exists():
+            raise InvalidInput(_("The venue cannot change while the event has prices."))
+        if event.venue_id is not None and event.dates.exists():
+            raise InvalidInput(_("The venue cannot change once the event has dates."))
+    changes = audit.diff(event, [*EVENT_FIELDS, "venue"], values)
+    if not changes:
+        return event
+    after = Event(
+        venue=values.get("venue", event.venue),
+        entertainment_tax=values.get("entertainment_tax", event.entertainment_tax),
+    )
+    if (
+        after.in_lausanne_with_tax
+        and event.prices.filter(kind=Price.Kind.PAY_WHAT_YOU_WANT).exists()
+    ):
+        raise PayWhatYouWantRefused(
+            _(
+                "This event has a pay-what-you-want price: it cannot be subject to "
+                "Lausanne's entertainment tax. Remove that price first."
+            )
+        )
+    _check_settings(Event(**{f: getattr(event, f) for f in EVENT_FIELDS} | values))
+    for field, value in values.items():
+        setattr(event, field, value)
+    event.save()
+    audit.record(
+        organizer=shop.organizer,
+        actor=actor,
+        action="event.changed",
+        target=event,
+        shop=shop,
+        changes=changes,
+    )
+    return event
