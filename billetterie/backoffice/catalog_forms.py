@@ -228,11 +228,19 @@ class QuotaForm(forms.Form):
     scope = forms.ChoiceField(label=_("Quota on"))
     size = forms.IntegerField(label=_("Places"), min_value=0, max_value=1_000_000)
 
-    def __init__(self, *args, zones, **kwargs):
+    def __init__(self, *args, zones, prices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = [("date", _("The whole date"))] + [
-            (str(z.pk), _("Zone: %(name)s") % {"name": z.name}) for z in zones
-        ]
+        self.fields["scope"].choices = (
+            [("date", _("The whole date"))]
+            + [(str(z.pk), _("Zone: %(name)s") % {"name": z.name}) for z in zones]
+            + [
+                (
+                    f"price:{p.pk}",
+                    _("Price: %(name)s (%(zone)s)") % {"name": p.name, "zone": p.zone.name},
+                )
+                for p in prices
+            ]
+        )
 
 
 # --- prices and options ----------------------------------------------------------------------
@@ -285,6 +293,37 @@ class PriceSettingsForm(forms.Form):
             "sales_end": price.sales_end,
             "max_per_order": price.max_per_order,
         }
+
+
+class PriceEditForm(PriceSettingsForm):
+    """Settings plus the amount (not for free prices, whose amount is always zero)."""
+
+    amount = forms.CharField(label=_("Amount"), max_length=20)
+    field_order = ["name", "amount"]
+
+    def __init__(self, *args, shop, price: Price, **kwargs):
+        super().__init__(*args, shop=shop, **kwargs)
+        if price.kind == Price.Kind.FREE:
+            del self.fields["amount"]
+            return
+        label = (
+            _("Minimum in %(currency)s")
+            if price.kind == Price.Kind.PAY_WHAT_YOU_WANT
+            else _("Amount in %(currency)s")
+        )
+        self.fields["amount"].label = label % {"currency": shop.currency}
+        self.fields["amount"].help_text = _("Applies to future sales; sold tickets keep theirs.")
+        current = next((a for a in price.amounts.all() if a.currency == shop.currency), None)
+        if current is not None:
+            self.initial.setdefault("amount", f"{current.amount:.2f}")
+
+    def clean_amount(self):
+        return _amount(self.cleaned_data["amount"])
+
+    def amounts(self, currency: str) -> dict | None:
+        if "amount" not in self.fields:
+            return None
+        return {currency: self.cleaned_data["amount"]}
 
 
 class PriceForm(PriceSettingsForm):

@@ -473,7 +473,9 @@ def test_edit_and_delete_a_price(organizer, shop, venue, event, manager_client):
     edit = url("price_edit", organizer, shop, event.pk, price.pk)
     assert "cannot change" in manager_client.get(edit).text
     response = manager_client.post(
-        edit, {"name": "Reduced", "visibility": "hidden", "audience": ""}, follow=True
+        edit,
+        {"name": "Reduced", "visibility": "hidden", "audience": "", "amount": "30.00"},
+        follow=True,
     )
     assert messages_of(response) == [("success", "Price saved.")]
     price.refresh_from_db()
@@ -503,7 +505,7 @@ def test_an_ordered_price_is_locked(organizer, shop, venue, event, manager_clien
 
     response = manager_client.post(
         url("price_edit", organizer, shop, event.pk, price.pk),
-        {"name": price.name, "visibility": "public", "audience": "Members"},
+        {"name": price.name, "visibility": "public", "audience": "Members", "amount": "30.00"},
     )
     assert locked in response.text
     price.refresh_from_db()
@@ -889,3 +891,61 @@ def test_events_menu_entry_shows_on_shop_pages_only(organizer, shop, viewer):
     assert labels == ["Dashboard", "Shops", "Events"]
     dashboard = viewer.get(url("organizer", organizer))
     assert [str(i["label"]) for i in dashboard.context["menu"]] == ["Dashboard", "Shops"]
+
+
+def test_a_quota_on_one_price_limits_that_price_only(tenant, manager_client):
+    from billetterie.inventory import services as inventory_services
+    from billetterie.inventory.exceptions import SoldOut
+    from billetterie.inventory.models import Quota
+    from tests.catalog_factories import make_event_with_date, make_price, make_venue
+
+    organizer, shop, _ = tenant
+    venue, standing, _ = make_venue(organizer, free=40)
+    event, date = make_event_with_date(shop, venue)
+    student = make_price(event, standing, name="Étudiant", amount="12.00")
+    url = reverse("backoffice:date_quota", args=[organizer.slug, shop.slug, event.pk, date.pk])
+    page = manager_client.get(
+        reverse("backoffice:event", args=[organizer.slug, shop.slug, event.pk])
+    ).content.decode()
+    assert f'value="price:{student.pk}"' in page
+    manager_client.post(url, {"scope": f"price:{student.pk}", "size": 2}, follow=True)
+    quota = Quota.objects.get(date=date, price=student)
+    assert (quota.zone_id, quota.size) == (standing.pk, 2)
+    inventory_services.hold(date=date, zone=standing, price=student, quantity=2)
+    with pytest.raises(SoldOut):
+        inventory_services.hold(date=date, zone=standing, price=student, quantity=1)
+    inventory_services.hold(date=date, zone=standing, quantity=5)  # other prices still sell
+
+
+def test_changing_a_price_amount_keeps_the_rules(tenant, manager_client):
+    from decimal import Decimal
+
+    from billetterie.catalog.models import Price
+    from billetterie.catalog.services import prices as price_services
+    from billetterie.core.models import AuditLogEntry
+    from tests.catalog_factories import make_event_with_date, make_price, make_venue
+
+    organizer, shop, _ = tenant
+    venue, standing, _ = make_venue(organizer, free=40)
+    event, _date = make_event_with_date(shop, venue)
+    fixed = make_price(event, standing, amount="30.00")
+    url = reverse("backoffice:price_edit", args=[organizer.slug, shop.slug, event.pk, fixed.pk])
+    assert 'value="30.00"' in manager_client.get(url).content.decode()
+    data = {"name": fixed.name, "visibility": "public", "amount": "32,50"}
+    manager_client.post(url, data, follow=True)
+    assert fixed.amounts.get().amount == Decimal("32.50")
+    entry = AuditLogEntry.objects.filter(action="price.changed").latest("id")
+    assert entry.changes["amount CHF"] == ["30.00", "32.50"]
+
+    libre = price_services.price_create(
+        event=event,
+        actor=None,
+        zone=standing,
+        name="Libre",
+        kind=Price.Kind.PAY_WHAT_YOU_WANT,
+        amounts={"CHF": Decimal("5")},
+    )
+    url = reverse("backoffice:price_edit", args=[organizer.slug, shop.slug, event.pk, libre.pk])
+    response = manager_client.post(url, {"name": "Libre", "visibility": "public", "amount": "2"})
+    assert "must be more than 2.00" in response.content.decode()
+    assert libre.amounts.get().amount == Decimal("5.00")

@@ -150,13 +150,16 @@ def event_detail(request, event_id):
     counts = inventory.dates_counts(dates, zones)
     quotas = quotas_by_date(dates)
     manage = can_manage(request)
+    price_list = list(queries.prices_of_event(event))
     date_rows = [
         {
             "date": date,
             "counts": counts[date.pk],
             "quotas": quotas[date.pk],
             "quota_form": (
-                forms.QuotaForm(zones=zones, auto_id=f"id_q{date.pk}_%s") if manage else None
+                forms.QuotaForm(zones=zones, prices=price_list, auto_id=f"id_q{date.pk}_%s")
+                if manage
+                else None
             ),
         }
         for date in dates
@@ -170,7 +173,7 @@ def event_detail(request, event_id):
             "shop": shop,
             "zones": zones,
             "date_rows": date_rows,
-            "prices": _price_rows(list(queries.prices_of_event(event)), shop.currency),
+            "prices": _price_rows(price_list, shop.currency),
             "images": image_list,
             "missing_portrait": image_services.missing_portrait(event),
             "gallery_full": (
@@ -227,21 +230,20 @@ def date_quota(request, event_id, date_id):
     event = queries.event_of_shop(request.shop, event_id)
     date = queries.date_of_event(event, date_id)
     zones = list(event.venue.zones.all()) if event.venue else []
-    form = forms.QuotaForm(request.POST, zones=zones)
+    prices = list(event.prices.select_related("zone"))
+    form = forms.QuotaForm(request.POST, zones=zones, prices=prices)
     if not form.is_valid():
         form_error(request, form)
         return back_to_event(request, event, f"date-{date.pk}")
     scope = form.cleaned_data["scope"]
-    zone = next((z for z in zones if str(z.pk) == scope), None)
+    price = next((p for p in prices if f"price:{p.pk}" == scope), None)
+    zone = price.zone if price else next((z for z in zones if str(z.pk) == scope), None)
     size = form.cleaned_data["size"]
+    label = price.name if price else zone.name if zone else _("Whole date")
     run(
         request,
         lambda: inventory.quota_set(
-            date=date,
-            size=size,
-            zone=zone,
-            name=zone.name if zone else _("Whole date"),
-            actor=request.user,
+            date=date, size=size, zone=zone, price=price, name=label, actor=request.user
         ),
         _("Quota set to %(size)s places.") % {"size": size},
     )

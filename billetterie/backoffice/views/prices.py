@@ -68,14 +68,22 @@ def price_new(request, event_id):
 def price_edit(request, event_id, price_id):
     event = queries.event_of_shop(request.shop, event_id)
     price = queries.price_of_event(event, price_id)
-    form = forms.PriceSettingsForm(
+    form = forms.PriceEditForm(
         request.POST or None,
         shop=request.shop,
+        price=price,
         initial=forms.PriceSettingsForm.initial_of(price),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            option_services.price_update(price=price, actor=request.user, **form.settings())
+            option_services.price_update(
+                price=price,
+                actor=request.user,
+                amounts=form.amounts(request.shop.currency),
+                **form.settings(),
+            )
+        except PriceBelowMinimum as error:
+            form.add_error("amount", error.message)
         except DomainError as error:
             form.add_error(None, error.message)
         else:

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from billetterie.catalog.exceptions import CatalogLocked
-from billetterie.catalog.models import OptionGroup, Price, TicketOption
+from billetterie.catalog.models import OptionGroup, Price, PriceAmount, TicketOption
+from billetterie.catalog.services.prices import check_amounts
 from billetterie.core import audit
 from billetterie.core.exceptions import InvalidInput
 from billetterie.core.models import Level, User
@@ -127,9 +128,12 @@ def option_delete(*, option: TicketOption, actor: User | None) -> None:
 
 
 @transaction.atomic
-def price_update(*, price: Price, actor: User | None, **values) -> Price:
-    """Change a price's settings. Its kind never changes (CAT-9); its audience only while
-    nothing was ordered with it."""
+def price_update(
+    *, price: Price, actor: User | None, amounts: dict | None = None, **values
+) -> Price:
+    """Change a price's settings and amounts. Its kind never changes (CAT-9); its audience
+    only while nothing was ordered with it. New amounts apply to future sales only (tickets
+    keep the amount they were sold at), with the same rules as at creation."""
     _require_manage(actor, price)
     if "kind" in values and values["kind"] != price.kind:
         raise CatalogLocked(_("The kind of a ticket type cannot change after creation."))
@@ -144,6 +148,15 @@ def price_update(*, price: Price, actor: User | None, **values) -> Price:
     for field, value in values.items():
         setattr(price, field, value)
     price.save()
+    if amounts is not None:
+        cleaned = check_amounts(event=price.event, kind=price.kind, amounts=amounts)
+        for currency, amount in cleaned.items():
+            old = price.amounts.filter(currency=currency).values_list("amount", flat=True).first()
+            if old != amount:
+                PriceAmount.objects.update_or_create(
+                    price=price, currency=currency, defaults={"amount": amount}
+                )
+                changes[f"amount {currency}"] = [str(old), str(amount)]
     audit.record(
         organizer=price.event.shop.organizer,
         actor=actor,
