@@ -43,18 +43,19 @@ def reencode(upload, *, kind: str) -> tuple[ContentFile, str, tuple[int, int]]:
     if kind in SIZES:
         wanted = SIZES[kind]
         if image.size != wanted:
-            raise InvalidInput(
+            message = (
                 _(
-                    "A %(kind)s image must be exactly %(w)s x %(h)s pixels; this one is "
+                    "A portrait image must be exactly %(w)s x %(h)s pixels; this one is "
                     "%(aw)s x %(ah)s."
                 )
-                % {
-                    "kind": kind,
-                    "w": wanted[0],
-                    "h": wanted[1],
-                    "aw": image.width,
-                    "ah": image.height,
-                }
+                if kind == "portrait"
+                else _(
+                    "A landscape image must be exactly %(w)s x %(h)s pixels; this one is "
+                    "%(aw)s x %(ah)s."
+                )
+            )
+            raise InvalidInput(
+                message % {"w": wanted[0], "h": wanted[1], "aw": image.width, "ah": image.height}
             )
     elif max(image.size) > GALLERY_MAX_SIDE:
         image.thumbnail((GALLERY_MAX_SIDE, GALLERY_MAX_SIDE))
