@@ -476,6 +476,8 @@ def parse_rows(text: str) -> list[str]:
                 raise ValidationError(
                     _("“%(part)s”: the range goes backwards."), params={"part": part}
                 )
+            if len(first) > 4 or len(last) > 4 or int(last) - int(first) + 1 + len(rows) > MAX_ROWS:
+                raise ValidationError(_("At most %(n)s rows at once."), params={"n": MAX_ROWS})
             rows.extend(str(n) for n in range(int(first), int(last) + 1))
         else:
             raise ValidationError(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from billetterie.core.exceptions import InvalidInput
 
 CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("99999999.99")  # what a 10-digit, 2-decimal column holds
 
 
 class Currency(models.TextChoices):
@@ -22,6 +23,21 @@ def quantize(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def clean_amount(value, *, allow_negative: bool = False) -> Decimal:
+    """An amount given by code or a form, checked to fit our columns, rounded to cents."""
+    if isinstance(value, float):
+        raise TypeError("money must be Decimal, never float")
+    try:
+        value = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise InvalidInput(_("“%(text)s” is not an amount.") % {"text": value}) from None
+    if not value.is_finite() or abs(value) > MAX_AMOUNT:
+        raise InvalidInput(_("This amount is too large."))
+    if value < 0 and not allow_negative:
+        raise InvalidInput(_("An amount cannot be negative."))
+    return quantize(value)
+
+
 def parse_amount(text: str) -> Decimal:
     """Read an amount typed by a person: '12', '12.5', '12,50', "1'200.00"."""
     cleaned = str(text).strip().replace("'", "").replace("\u2019", "").replace(" ", "")
@@ -32,6 +48,8 @@ def parse_amount(text: str) -> Decimal:
         raise InvalidInput(_("“%(text)s” is not an amount.") % {"text": text}) from None
     if not value.is_finite() or value < 0:
         raise InvalidInput(_("“%(text)s” is not an amount.") % {"text": text})
+    if value > MAX_AMOUNT:
+        raise InvalidInput(_("This amount is too large."))
     if value != value.quantize(CENT):
         raise InvalidInput(_("An amount has at most two decimals."))
     return quantize(value)

@@ -23,3 +23,9 @@ class HoldExpired(DomainError):
 class NoCapacity(DomainError):
     code = "no_capacity"
     default_message = _("No capacity is set for this date and zone.")
+
+
+class DateNotOnSale(DomainError):
+    code = "date_not_on_sale"
+    default_message = _("This date is not on sale.")
+    http_status = 409

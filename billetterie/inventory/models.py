@@ -56,10 +56,11 @@ class Hold(models.Model):
 
     COUNTING = (State.ACTIVE, State.CONFIRMED)
 
-    date = models.ForeignKey(EventDate, on_delete=models.CASCADE, related_name="holds")
-    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="holds")
+    # PROTECT: a date, zone or price with places taken can never vanish with its sales
+    date = models.ForeignKey(EventDate, on_delete=models.PROTECT, related_name="holds")
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="holds")
     price = models.ForeignKey(
-        Price, on_delete=models.CASCADE, null=True, blank=True, related_name="holds"
+        Price, on_delete=models.PROTECT, null=True, blank=True, related_name="holds"
     )
     quantity = models.PositiveIntegerField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
@@ -80,7 +81,7 @@ class Hold(models.Model):
 
 class HoldQuota(models.Model):
     hold = models.ForeignKey(Hold, on_delete=models.CASCADE, related_name="quota_parts")
-    quota = models.ForeignKey(Quota, on_delete=models.CASCADE, related_name="hold_parts")
+    quota = models.ForeignKey(Quota, on_delete=models.PROTECT, related_name="hold_parts")
     quantity = models.PositiveIntegerField()
 
     class Meta:

@@ -20,12 +20,19 @@ from billetterie.core import audit
 from billetterie.core.exceptions import InvalidInput, PermissionRefused
 from billetterie.core.models import Level
 from billetterie.core.permissions import require_level
-from billetterie.inventory.exceptions import HoldExpired, NoCapacity, SeatTaken, SoldOut
+from billetterie.inventory.exceptions import (
+    DateNotOnSale,
+    HoldExpired,
+    NoCapacity,
+    SeatTaken,
+    SoldOut,
+)
 from billetterie.inventory.models import DateSeat, Hold, HoldQuota, Quota
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_HOLD_TIME = timedelta(minutes=15)
+MAX_PLACES_PER_HOLD = 100
 
 
 def applicable_quota_ids(*, date_id: int, zone_id: int, price_id: int | None) -> list[int]:
@@ -88,13 +95,10 @@ def _claim_seats(hold: Hold, date_id: int, zone: Zone, seat_ids, quantity: int) 
 
 
 def _hold_once(*, date, zone, price, quantity, seat_ids, ttl, reference) -> Hold:
-    quota_ids = applicable_quota_ids(
-        date_id=date.pk, zone_id=zone.pk, price_id=price.pk if price else None
-    )
-    if not quota_ids and not zone.is_numbered:
-        raise NoCapacity()
     with transaction.atomic():
-        _take_from_quotas(quota_ids, quantity)
+        # The hold row goes first: its foreign key takes a shared lock on the date, so a
+        # quota being created on this date (quota_set locks the date) waits for this hold
+        # to finish, then counts it — and the quotas read below are the ones in force.
         hold = Hold.objects.create(
             date=date,
             zone=zone,
@@ -103,12 +107,36 @@ def _hold_once(*, date, zone, price, quantity, seat_ids, ttl, reference) -> Hold
             reference=reference,
             expires_at=(timezone.now() + ttl) if ttl else None,
         )
+        quota_ids = applicable_quota_ids(
+            date_id=date.pk, zone_id=zone.pk, price_id=price.pk if price else None
+        )
+        if not quota_ids and not zone.is_numbered:
+            raise NoCapacity()
+        _take_from_quotas(quota_ids, quantity)
         HoldQuota.objects.bulk_create(
             [HoldQuota(hold=hold, quota_id=qid, quantity=quantity) for qid in quota_ids]
         )
         if zone.is_numbered:
             _claim_seats(hold, date.pk, zone, seat_ids, quantity)
     return hold
+
+
+def check_hold_request(*, date, zone, price, quantity: int) -> None:
+    """Refuse a request whose parts do not belong together: this is the one place that
+    decides whether a place can be sold, so it trusts no caller."""
+    if not 1 <= quantity <= MAX_PLACES_PER_HOLD:
+        raise InvalidInput(
+            _("Between 1 and %(max)s places at a time.") % {"max": MAX_PLACES_PER_HOLD}
+        )
+    if zone.venue_id != date.event.venue_id:
+        raise PermissionRefused(_("This zone is not in the event's venue."))
+    if date.is_cancelled:
+        raise DateNotOnSale()
+    if price is not None:
+        if price.event_id != date.event_id or price.zone_id != zone.pk:
+            raise PermissionRefused(_("This price is not for this zone of this event."))
+        if price.dates.exists() and not price.dates.filter(pk=date.pk).exists():
+            raise DateNotOnSale(_("This price is not sold for this date."))
 
 
 def hold(
@@ -126,10 +154,9 @@ def hold(
     Raises SoldOut / SeatTaken when the places are not there; nothing is taken then.
     Expired holds of the date are swept lazily before giving up.
     """
-    if quantity < 1:
-        raise ValueError("quantity must be at least 1")
     if seat_ids:
         quantity = len(seat_ids)
+    check_hold_request(date=date, zone=zone, price=price, quantity=quantity)
     arguments = dict(
         date=date,
         zone=zone,
@@ -240,7 +267,7 @@ def quota_set(
     quota = Quota.objects.filter(date=date, zone=zone, price=price).first()
     before = quota.size if quota is not None else None
     if quota is None:
-        quota = Quota.objects.create(date=date, zone=zone, price=price, size=size, name=name)
+        quota = _quota_create(date=date, zone=zone, price=price, size=size, name=name)
     else:
         resized = Quota.objects.filter(pk=quota.pk, taken__lte=size).update(size=size, name=name)
         if not resized:
@@ -265,6 +292,39 @@ def quota_set(
                 "size": [before, size],
             },
         )
+    return quota
+
+
+def _quota_create(*, date, zone, price, size: int, name: str) -> Quota:
+    """A new quota that starts with the places already held or sold in its scope.
+
+    Locking the date waits for holds in flight on it (each holds a shared lock on the date
+    through its foreign key) and keeps new ones out until the quota exists, so none of them
+    slips past the new limit.
+    """
+    EventDate.objects.select_for_update().filter(pk=date.pk).first()
+    existing = Quota.objects.filter(date=date, zone=zone, price=price).first()
+    if existing is not None:  # created meanwhile by another manager
+        return existing
+    counting = Hold.objects.filter(date=date, state__in=Hold.COUNTING)
+    if zone is not None:
+        counting = counting.filter(zone=zone)
+    if price is not None:
+        counting = counting.filter(price=price)
+    holds = list(counting.values_list("pk", "quantity"))
+    taken = sum(quantity for _pk, quantity in holds)
+    if taken > size:
+        raise InvalidInput(
+            _("%(taken)s places are already taken: the quota cannot go below that.")
+            % {"taken": taken},
+            taken=taken,
+        )
+    quota = Quota.objects.create(
+        date=date, zone=zone, price=price, size=size, name=name, taken=taken
+    )
+    HoldQuota.objects.bulk_create(
+        [HoldQuota(hold_id=pk, quota=quota, quantity=quantity) for pk, quantity in holds]
+    )
     return quota
 
 
@@ -326,12 +386,18 @@ class DateCounts:
     free: int | None
 
 
-def _counts(by_state: dict, zones: dict[int, ZoneAvailability]) -> DateCounts:
+def _counts(by_state: dict, zones: dict[int, ZoneAvailability], quotas=()) -> DateCounts:
+    """Free places of the date: the sum over its zones, but never more than what a quota
+    on the whole date (no zone) still allows."""
     frees = [z.free for z in zones.values() if z.free is not None]
+    free = sum(frees) if frees else None
+    date_wide = [q.free for q in quotas if q.zone_id is None and q.price_id is None]
+    if free is not None and date_wide:
+        free = min([free, *date_wide])
     return DateCounts(
         sold=by_state.get(Hold.State.CONFIRMED, 0) or 0,
         held=by_state.get(Hold.State.ACTIVE, 0) or 0,
-        free=sum(frees) if frees else None,
+        free=free,
     )
 
 
@@ -343,7 +409,8 @@ def date_counts(date: EventDate) -> DateCounts:
         .annotate(n=Sum("quantity"))
         .values_list("state", "n")
     )
-    return _counts(by_state, availability(date))
+    quotas = list(Quota.objects.filter(date=date, zone__isnull=True, price__isnull=True))
+    return _counts(by_state, availability(date), quotas)
 
 
 def dates_counts(dates, zones) -> dict[int, DateCounts]:
@@ -369,7 +436,10 @@ def dates_counts(dates, zones) -> dict[int, DateCounts]:
     ):
         free_seats[date_id][zone_id] = n
     zones = list(zones)
-    return {i: _counts(by_state[i], _free_by_zone(zones, quotas[i], free_seats[i])) for i in ids}
+    return {
+        i: _counts(by_state[i], _free_by_zone(zones, quotas[i], free_seats[i]), quotas[i])
+        for i in ids
+    }
 
 
 # --- checking ----------------------------------------------------------------------------------
@@ -397,6 +467,26 @@ def recount() -> list[Drift]:
         for quota_id, taken, size in Quota.objects.values_list("pk", "taken", "size")
         if taken != expected.get(quota_id, 0) or taken > size
     ]
+    # every counting hold inside a quota's scope must be counted by it, whatever the order
+    # in which the quota and the hold were created
+    by_date: dict[int, list[tuple[int, int | None, int]]] = {}
+    for date_id, zone_id, price_id, n in (
+        Hold.objects.filter(state__in=Hold.COUNTING)
+        .values("date", "zone", "price")
+        .annotate(n=Sum("quantity"))
+        .values_list("date", "zone", "price", "n")
+    ):
+        by_date.setdefault(date_id, []).append((zone_id, price_id, n))
+    for quota_id, date_id, zone_id, price_id, taken in Quota.objects.values_list(
+        "pk", "date", "zone", "price", "taken"
+    ):
+        scoped = sum(
+            n
+            for z, p, n in by_date.get(date_id, ())
+            if zone_id in (None, z) and price_id in (None, p)
+        )
+        if scoped != taken:
+            drifts.append(Drift("quota scope", quota_id, taken, scoped))
     # a seat held by a hold that no longer counts
     for seat_id, hold_id in (
         DateSeat.objects.filter(hold__isnull=False)

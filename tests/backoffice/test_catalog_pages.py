@@ -949,3 +949,17 @@ def test_changing_a_price_amount_keeps_the_rules(tenant, manager_client):
     response = manager_client.post(url, {"name": "Libre", "visibility": "public", "amount": "2"})
     assert "must be more than 2.00" in response.content.decode()
     assert libre.amounts.get().amount == Decimal("5.00")
+
+
+def test_huge_row_ranges_and_amounts_are_refused_quickly():
+    import time
+
+    from django.core.exceptions import ValidationError
+
+    from billetterie.backoffice.catalog_forms import parse_rows
+
+    started = time.perf_counter()
+    with pytest.raises(ValidationError):
+        parse_rows("1-99999999999999999999")
+    assert time.perf_counter() - started < 0.5
+    assert parse_rows("A-C, 1-3") == ["A", "B", "C", "1", "2", "3"]

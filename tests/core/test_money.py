@@ -71,3 +71,24 @@ def test_format_money(amount, currency, text):
 def test_format_money_refuses_floats():
     with pytest.raises(TypeError):
         format_money(12.5, "CHF")
+
+
+@pytest.mark.parametrize("text", ["1e30", "9e99", "100000000", "123456789.00"])
+def test_absurdly_large_amounts_are_refused_not_crashed(text):
+    with pytest.raises(InvalidInput):
+        parse_amount(text)
+
+
+def test_clean_amount_checks_range_and_sign():
+    from decimal import Decimal
+
+    from billetterie.core.money import clean_amount
+
+    assert clean_amount(Decimal("12.345")) == Decimal("12.35")
+    assert clean_amount("-5", allow_negative=True) == Decimal("-5.00")
+    with pytest.raises(InvalidInput):
+        clean_amount("-5")
+    with pytest.raises(InvalidInput):
+        clean_amount(Decimal("1e12"))
+    with pytest.raises(TypeError):
+        clean_amount(1.5)

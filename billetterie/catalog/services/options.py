@@ -8,6 +8,7 @@ cannot be deleted.
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from billetterie.catalog.exceptions import CatalogLocked
@@ -16,7 +17,7 @@ from billetterie.catalog.services.prices import check_amounts
 from billetterie.core import audit
 from billetterie.core.exceptions import InvalidInput
 from billetterie.core.models import Level, User
-from billetterie.core.money import quantize
+from billetterie.core.money import clean_amount
 from billetterie.core.permissions import require_level
 
 _ordered_checks = []
@@ -33,6 +34,9 @@ def price_is_ordered(price: Price) -> bool:
 
 
 def _require_unordered(price: Price) -> None:
+    """Refuse once the price was ordered. The price row is locked first: a hold being taken
+    with it holds a shared lock on it, so the check and a concurrent sale cannot cross."""
+    Price.objects.select_for_update().filter(pk=price.pk).first()
     if price_is_ordered(price):
         raise CatalogLocked()
 
@@ -80,7 +84,10 @@ def option_create(
     if not name.strip():
         raise InvalidInput(_("An option needs a name."))
     option = TicketOption.objects.create(
-        price=price, group=group, name=name.strip(), amount=quantize(Decimal(amount))
+        price=price,
+        group=group,
+        name=name.strip(),
+        amount=clean_amount(amount, allow_negative=True),
     )
     audit.record(
         organizer=price.event.shop.organizer,
@@ -99,8 +106,12 @@ def option_update(
 ) -> TicketOption:
     _require_manage(actor, option.price)
     _require_unordered(option.price)
-    changes = audit.diff(option, ["name", "amount"], {"name": name, "amount": quantize(amount)})
-    option.name, option.amount = name.strip(), quantize(Decimal(amount))
+    changes = audit.diff(
+        option,
+        ["name", "amount"],
+        {"name": name, "amount": clean_amount(amount, allow_negative=True)},
+    )
+    option.name, option.amount = name.strip(), clean_amount(amount, allow_negative=True)
     option.save(update_fields=["name", "amount"])
     audit.record(
         organizer=option.price.event.shop.organizer,
@@ -179,4 +190,8 @@ def price_delete(*, price: Price, actor: User | None) -> None:
         target=price,
         shop=price.event.shop,
     )
-    price.delete()
+    try:
+        with transaction.atomic():
+            price.delete()
+    except ProtectedError:  # places were taken with it (the database says so too)
+        raise CatalogLocked() from None

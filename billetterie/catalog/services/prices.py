@@ -10,7 +10,7 @@ from billetterie.catalog.models import Event, Price, PriceAmount, Zone
 from billetterie.core import audit
 from billetterie.core.exceptions import InvalidInput, PermissionRefused
 from billetterie.core.models import Level, User
-from billetterie.core.money import quantize
+from billetterie.core.money import clean_amount
 from billetterie.core.permissions import require_level
 
 PWYW_MINIMUM_FLOOR = Decimal("2.00")  # bank fees: the minimum must be greater than this
@@ -29,11 +29,7 @@ def check_amounts(*, event: Event, kind: str, amounts: dict[str, Decimal]) -> di
         )
     cleaned = {}
     for currency, amount in amounts.items():
-        if isinstance(amount, float):
-            raise TypeError("money must be Decimal")
-        amount = quantize(Decimal(amount))
-        if amount < 0:
-            raise InvalidInput(_("An amount cannot be negative."))
+        amount = clean_amount(amount)
         if kind == Price.Kind.PAY_WHAT_YOU_WANT and amount <= PWYW_MINIMUM_FLOOR:
             raise PriceBelowMinimum(
                 _("The minimum in %(currency)s must be more than 2.00 (bank fees).")
