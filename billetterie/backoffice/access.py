@@ -48,7 +48,11 @@ def shop_view(min_level: Level = Level.VIEW):
             request.shop = get_object_or_404(
                 shops_visible_to(request.user, request.organizer), slug=shop
             )
-            held = effective_level(request.user, request.organizer, shop=request.shop)
+            # on an event's pages, a grant on that event counts too (ORG-2, INP-6); the view
+            # still fetches the event within this shop, so a foreign id reaches nothing
+            held = effective_level(
+                request.user, request.organizer, shop=request.shop, event_id=kwargs.get("event_id")
+            )
             if held is None or held < min_level:
                 raise PermissionDenied
             request.shop_level = held

@@ -29,16 +29,14 @@ def reencode(upload, *, kind: str) -> tuple[ContentFile, str, tuple[int, int]]:
     if len(data) > MAX_UPLOAD_BYTES:
         raise InvalidInput(_("The image is larger than 8 MB."))
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in ACCEPTED_FORMATS:
-                raise InvalidInput(_("Upload a JPEG, PNG or WebP image."))
+        with Image.open(io.BytesIO(data), formats=sorted(ACCEPTED_FORMATS)) as probe:
             if probe.width * probe.height > MAX_PIXELS:
                 raise InvalidInput(_("The image has too many pixels."))
             probe.verify()
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data), formats=sorted(ACCEPTED_FORMATS))
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise InvalidInput(_("This file is not a readable image.")) from None
+        raise InvalidInput(_("This file is not a readable image (JPEG, PNG or WebP).")) from None
     image = ImageOps.exif_transpose(image)
     if kind in SIZES:
         wanted = SIZES[kind]

@@ -592,9 +592,13 @@ def test_upload_a_portrait_removes_the_warning(organizer, shop, event, manager_c
         (
             SimpleUploadedFile("evil.jpg", b"<?php system($_GET['c']); ?>", "image/jpeg"),
             "gallery",
-            "This file is not a readable image.",
+            "This file is not a readable image (JPEG, PNG or WebP).",
         ),
-        (image_file((10, 10), fmt="GIF", name="a.gif"), "gallery", "Upload a JPEG, PNG or WebP"),
+        (
+            image_file((10, 10), fmt="GIF", name="a.gif"),
+            "gallery",
+            "This file is not a readable image (JPEG, PNG or WebP).",
+        ),
         (image_file((1000, 1000)), "portrait", "must be exactly 1000 x 1414 pixels"),
         (None, "gallery", "File: This field is required."),
     ],
@@ -963,3 +967,21 @@ def test_huge_row_ranges_and_amounts_are_refused_quickly():
         parse_rows("1-99999999999999999999")
     assert time.perf_counter() - started < 0.5
     assert parse_rows("A-C, 1-3") == ["A", "B", "C", "1", "2", "3"]
+
+
+def test_an_event_manager_manages_that_event_only(tenant, client_for):
+    from billetterie.core.models import Level
+    from tests import factories
+    from tests.catalog_factories import make_event_with_date, make_venue
+
+    organizer, shop, _ = tenant
+    venue, _standing, _ = make_venue(organizer)
+    mine, _ = make_event_with_date(shop, venue, name="Mine")
+    theirs, _ = make_event_with_date(shop, venue, name="Theirs")
+    creator = factories.make_staff()
+    factories.grant(organizer, Level.MANAGE, user=creator, shop=shop, event_id=mine.pk)
+    client = client_for(creator)
+    assert client.get(url("event", organizer, shop, mine.pk)).status_code == 200
+    assert client.get(url("event_edit", organizer, shop, mine.pk)).status_code == 200
+    assert client.get(url("event", organizer, shop, theirs.pk)).status_code == 403
+    assert client.get(url("event_edit", organizer, shop, theirs.pk)).status_code == 403

@@ -90,3 +90,19 @@ def test_added_dates_get_counters_and_duplicates_are_skipped(organizer, shop):
     assert Quota.objects.filter(date__event=event, zone=standing).count() == 6
     again = schedule.dates_add(event=event, actor=None, starts=pairs[:1])
     assert again == [] and event.dates.count() == 6
+
+
+def test_series_are_bounded_and_need_their_last_day():
+    with pytest.raises(InvalidInput) as refused:
+        date_times(
+            first_day=date(2027, 1, 1),
+            last_day=date(2028, 12, 1),
+            every="day",
+            times=[time(h) for h in range(8, 20)],
+            tz=ZURICH,
+        )
+    assert "at most 500" in str(refused.value.message)
+    with pytest.raises(InvalidInput):
+        date_times(first_day=date(2027, 1, 1), every="week", times=[time(20)], tz=ZURICH)
+    twice = date_times(first_day=date(2027, 1, 1), times=[time(20), time(20)], tz=ZURICH)
+    assert len(twice) == 1

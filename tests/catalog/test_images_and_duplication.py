@@ -163,3 +163,14 @@ def test_duplicate_into_a_shop_of_another_currency_is_refused(event, organizer):
             event=event, actor=None, target_shop=euro_shop, name="X", starts=new_starts(30)
         )
     assert Price.objects.filter(event__shop=euro_shop).count() == 0
+
+
+def test_no_duplicate_into_an_archived_shop(event, organizer):
+    archived = factories.make_shop(organizer, "Saison 2020")
+    archived.is_archived = True
+    archived.save()
+    with pytest.raises(InvalidInput):
+        schedule.event_duplicate(
+            event=event, actor=None, target_shop=archived, name="X", starts=new_starts(30)
+        )
+    assert not archived.events.exists()

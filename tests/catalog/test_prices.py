@@ -146,3 +146,29 @@ def test_unordered_price_can_be_deleted(concert):
     price = make_price(event, standing)
     options.price_delete(price=price, actor=None)
     assert not event.prices.exists()
+
+
+def test_price_settings_are_checked_by_the_service(concert):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    event, _date, standing = concert
+    now = timezone.now()
+    with pytest.raises(InvalidInput):
+        prices.price_create(
+            event=event,
+            actor=None,
+            zone=standing,
+            name="Early",
+            kind="fixed",
+            amounts={"CHF": Decimal("9")},
+            sales_start=now,
+            sales_end=now - timedelta(days=1),
+        )
+    price = make_price(event, standing)
+    with pytest.raises(InvalidInput):
+        options.price_update(price=price, actor=None, name="  ")
+    with pytest.raises(InvalidInput):
+        options.price_update(price=price, actor=None, sales_start=now, sales_end=now)
+    assert event.prices.count() == 1

@@ -36,6 +36,8 @@ def event_copy(*, event: Event, actor: User | None, target_shop: Shop, name: str
     source_shop = event.shop
     if target_shop.organizer_id != source_shop.organizer_id:
         raise PermissionRefused()
+    if target_shop.is_archived:
+        raise InvalidInput(_("This shop is archived: nothing new can be added to it."))
     if actor is not None:
         require_level(actor, source_shop.organizer, Level.VIEW, shop=source_shop, event_id=event.pk)
         require_level(actor, target_shop.organizer, Level.MANAGE, shop=target_shop)

@@ -62,6 +62,9 @@ def event_create(
     return event
 
 
+MAX_GENERATED_DATES = 500
+
+
 def date_times(
     *,
     first_day,
@@ -80,6 +83,8 @@ def date_times(
     """
     if not times:
         raise InvalidInput(_("Give at least one start time."))
+    if every != "once" and last_day is None:
+        raise InvalidInput(_("A repeated series needs its last day."))
     last_day = last_day or first_day
     if last_day < first_day:
         raise InvalidInput(_("The last day is before the first day."))
@@ -115,9 +120,15 @@ def date_times(
                 break
     else:
         raise InvalidInput(f"unknown repetition {every!r}")
+    times = sorted(set(times))
+    if len(days) * len(times) > MAX_GENERATED_DATES:
+        raise InvalidInput(
+            _("That makes %(n)s dates; a series makes at most %(max)s at once.")
+            % {"n": len(days) * len(times), "max": MAX_GENERATED_DATES}
+        )
     pairs = []
     for day in days:
-        for start in sorted(times):
+        for start in times:
             begins = datetime.combine(day, start, tzinfo=tz)
             pairs.append((begins, begins + duration if duration else None))
     return pairs

@@ -27,7 +27,7 @@ def image_upload(*, event: Event, actor: User | None, kind: str, upload) -> Even
     content, extension, (width, height) = reencode(upload, kind=kind)
     if kind != EventImage.Kind.GALLERY:
         for old in event.images.filter(kind=kind):
-            old.file.delete(save=False)
+            _delete_file_after_commit(old)
             old.delete()
     image = EventImage(
         event=event,
@@ -62,8 +62,15 @@ def image_delete(*, image: EventImage, actor: User | None) -> None:
         shop=event.shop,
         changes={"kind": image.kind},
     )
-    image.file.delete(save=False)
+    _delete_file_after_commit(image)
     image.delete()
+
+
+def _delete_file_after_commit(image: EventImage) -> None:
+    """Remove the stored file only once the row's deletion is committed: a rollback must
+    not leave an event pointing at a missing picture."""
+    storage, name = image.file.storage, image.file.name
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 def missing_portrait(event: Event) -> bool:

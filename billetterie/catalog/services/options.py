@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from billetterie.catalog.exceptions import CatalogLocked
 from billetterie.catalog.models import OptionGroup, Price, PriceAmount, TicketOption
-from billetterie.catalog.services.prices import check_amounts
+from billetterie.catalog.services.prices import check_amounts, check_settings
 from billetterie.core import audit
 from billetterie.core.exceptions import InvalidInput
 from billetterie.core.models import Level, User
@@ -152,6 +152,8 @@ def price_update(
     unknown = set(values) - allowed - {"kind"}
     if unknown:
         raise InvalidInput(f"unknown price fields: {', '.join(sorted(unknown))}")
+    merged = {"sales_start": price.sales_start, "sales_end": price.sales_end, **values}
+    check_settings(merged)
     if "audience" in values and values["audience"] != price.audience:
         _require_unordered(price)
     values.pop("kind", None)

@@ -17,6 +17,17 @@ PWYW_MINIMUM_FLOOR = Decimal("2.00")  # bank fees: the minimum must be greater t
 PRICE_FIELDS = ["visibility", "audience", "sales_start", "sales_end", "max_per_order"]
 
 
+def check_settings(values: dict) -> None:
+    """Rules of a price's advanced settings, for creation and change alike."""
+    if "name" in values and not str(values["name"]).strip():
+        raise InvalidInput(_("A price needs a name."))
+    start, end = values.get("sales_start"), values.get("sales_end")
+    if start and end and end <= start:
+        raise InvalidInput(_("Sales must close after they open."))
+    if values.get("max_per_order") is not None and values["max_per_order"] < 1:
+        raise InvalidInput(_("The maximum per order is at least 1."))
+
+
 def check_amounts(*, event: Event, kind: str, amounts: dict[str, Decimal]) -> dict[str, Decimal]:
     """Validate the amounts of a price of `kind`; returns them rounded to cents."""
     currencies = {event.shop.currency}
@@ -63,6 +74,7 @@ def price_create(
     unknown = set(values) - set(PRICE_FIELDS)
     if unknown:
         raise InvalidInput(f"unknown price fields: {', '.join(sorted(unknown))}")
+    check_settings(values)
     cleaned = check_amounts(event=event, kind=kind, amounts=amounts)
     price = Price.objects.create(
         event=event,
