@@ -46,7 +46,7 @@ def load() -> tuple[Organizer, bool]:
     organizer = organizers.organizer_create(
         name="Théâtre des Arts (démo)", slug=DEMO_ORGANIZER, owner=manager
     )
-    organizers.shop_create(
+    season = organizers.shop_create(
         organizer=organizer,
         actor=manager,
         name="Saison 2026-2027",
@@ -55,7 +55,7 @@ def load() -> tuple[Organizer, bool]:
         languages=["fr", "en", "de"],
         default_language="fr",
     )
-    organizers.shop_create(
+    festival = organizers.shop_create(
         organizer=organizer,
         actor=manager,
         name="Festival d'été 2027",
@@ -63,6 +63,7 @@ def load() -> tuple[Organizer, bool]:
         currency="CHF",
         languages=["fr", "en"],
     )
+    _catalog(organizer, season, festival, manager)
     door = teams.team_create(organizer=organizer, actor=manager, name="Accueil et contrôle")
     teams.grant_create(organizer=organizer, actor=manager, team=door, level=Level.SCAN)
     counter = teams.team_create(organizer=organizer, actor=manager, name="Guichet")

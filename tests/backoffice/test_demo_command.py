@@ -62,3 +62,27 @@ def test_demo_is_idempotent(data_dir):
     assert counts() == before
     assert (data_dir / demo.CREDENTIALS_FILE).read_text() == credentials
     assert credentials.split()[1] in output  # the login is printed again
+
+
+def test_demo_has_a_catalog_to_try(data_dir):
+    from datetime import timedelta
+
+    from billetterie.catalog.models import Event, Price
+    from billetterie.inventory.models import DateSeat, Quota
+    from billetterie.inventory.services import recount
+
+    run_demo()
+    events = {e.name: e for e in Event.objects.select_related("shop")}
+    play = events["Le Misanthrope"]
+    starts = sorted(play.dates.values_list("starts_at", flat=True))
+    local = [s.astimezone(play.shop.zone_info) for s in starts]
+    assert len(starts) == 6 and {s.weekday() for s in local} == {5}  # Saturdays
+    assert {s.hour for s in local} == {15, 20}  # two performances each
+    assert starts[-1] - starts[0] < timedelta(weeks=3)
+    concert = events["Orchestre de chambre — Mozart"]
+    assert concert.venue.zones.filter(kind="numbered").count() == 3
+    assert DateSeat.objects.filter(date__event=concert).count() == (6 + 3 + 2) * 12
+    festival = events["Festival d'été"]
+    assert Quota.objects.filter(date__event=festival, zone__isnull=True).count() == 3
+    assert Price.objects.filter(kind=Price.Kind.PAY_WHAT_YOU_WANT).count() == 1
+    assert recount() == []
