@@ -58,8 +58,17 @@ def serve(args: list[str]) -> int:
         call_command("collectstatic", interactive=False, verbosity=0)
     if dev:
         call_command("demo", verbosity=1)
+    import multiprocessing
+
+    from django.db import connections
+
     from billetterie.core import worker
 
+    # The web workers must start as fresh interpreters: a forked copy of this process would
+    # inherit its open SQLite connection and the task worker's state, and SQLite locks do
+    # not survive that ("database is locked" on the first write).
+    connections.close_all()
+    multiprocessing.set_start_method("spawn", force=True)
     worker.start_in_background()
 
     from granian.constants import Interfaces
