@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billetterie.backoffice.views import auth, catalog, organizers, prices, team, venues
+from billetterie.backoffice.views import audit, auth, catalog, organizers, prices, team, venues
 
 app_name = "backoffice"
 
@@ -45,7 +45,7 @@ urlpatterns = [
         team.grant_revoke,
         name="grant_revoke",
     ),
-    path("o/<slug:organizer>/audit/", team.audit_log, name="audit"),
+    path("o/<slug:organizer>/audit/", audit.audit_log, name="audit"),
     # venues, zones and seats (organizer-wide)
     path("o/<slug:organizer>/venues/", venues.venue_list, name="venues"),
     path("o/<slug:organizer>/venues/new/", venues.venue_new, name="venue_create"),

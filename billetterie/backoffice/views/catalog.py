@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from billetterie.backoffice import catalog_forms as forms
 from billetterie.backoffice.access import shop_view
+from billetterie.backoffice.feedback import form_error, run
 from billetterie.catalog import queries
 from billetterie.catalog.models import EventImage, Price
 from billetterie.catalog.services import images as image_services
@@ -41,25 +42,6 @@ def event_url(request, event, anchor: str = "") -> str:
 
 def back_to_event(request, event, anchor: str = ""):
     return redirect(event_url(request, event, anchor))
-
-
-def run(request, action, success_message) -> bool:
-    """Call a service; show its refusal as an error message instead of an error page."""
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, error.message)
-        return False
-    messages.success(request, success_message)
-    return True
-
-
-def form_error(request, form) -> None:
-    """A form that does not parse, sent from a page that shows it only inline."""
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
 
 
 def generated_starts(form, tz) -> list[tuple]:

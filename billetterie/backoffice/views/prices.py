@@ -7,7 +7,8 @@ from django.views.decorators.http import require_POST
 
 from billetterie.backoffice import catalog_forms as forms
 from billetterie.backoffice.access import shop_view
-from billetterie.backoffice.views.catalog import back_to_event, form_error, run
+from billetterie.backoffice.feedback import form_error, run
+from billetterie.backoffice.views.catalog import back_to_event
 from billetterie.catalog import queries
 from billetterie.catalog.exceptions import PayWhatYouWantRefused, PriceBelowMinimum
 from billetterie.catalog.services import options as option_services

@@ -1,17 +1,15 @@
 """Team management: teams, members, invitations and grants (ORG-2)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billetterie.backoffice import forms
 from billetterie.backoffice.access import organizer_view
-from billetterie.core.exceptions import DomainError
+from billetterie.backoffice.feedback import run
 from billetterie.core.models import Grant, Level, StaffInvitation, Team
 from billetterie.core.queries import (
-    audit_log_of,
     get_for_organizer,
     grants_of,
     open_invitations_of,
@@ -26,13 +24,7 @@ def _back(request):
 
 
 def _run(request, action, success_message):
-    """Call a service; show its refusal as a message instead of an error page."""
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success_message)
+    run(request, action, success_message)
     return _back(request)
 
 
@@ -186,13 +178,3 @@ def grant_revoke(request, grant_id):
     return _run(
         request, lambda: teams.grant_revoke(grant=grant, actor=request.user), _("Access removed.")
     )
-
-
-@organizer_view(min_level=Level.MANAGE)
-def audit_log(request):
-    entries = audit_log_of(request.organizer)
-    action = request.GET.get("action", "").strip()
-    if action:
-        entries = entries.filter(action__startswith=action)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "backoffice/audit.html", {"page": page, "action": action})

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from billetterie.backoffice import catalog_forms as forms
 from billetterie.backoffice.access import organizer_view
-from billetterie.backoffice.views.catalog import form_error, run
+from billetterie.backoffice.feedback import form_error, run
 from billetterie.catalog import queries
 from billetterie.catalog.services.venues import venue_create
 from billetterie.core.exceptions import DomainError
