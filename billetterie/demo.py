@@ -64,6 +64,10 @@ def load() -> tuple[Organizer, bool]:
         languages=["fr", "en"],
     )
     _catalog(organizer, season, festival, manager)
+    from billetterie.payments.services import shop_methods_set
+
+    for shop in (season, festival):  # the test card lets a demo visitor try a purchase
+        shop_methods_set(shop=shop, providers=["free", "testcard", "onsite"])
     door = teams.team_create(organizer=organizer, actor=manager, name="Accueil et contrôle")
     teams.grant_create(organizer=organizer, actor=manager, team=door, level=Level.SCAN)
     counter = teams.team_create(organizer=organizer, actor=manager, name="Guichet")

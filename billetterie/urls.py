@@ -10,6 +10,7 @@ urlpatterns = [
     path("backoffice/", include("billetterie.backoffice.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("pay/", include("billetterie.payments.urls")),
 ]
 
 if settings.DEBUG:  # uploaded images for `make run`; in production the proxy or S3 serves them

@@ -82,8 +82,14 @@ def test_french_strings_keep_their_placeholders():
     for e in fr_entries():
         expected = set(PLACEHOLDER.findall(e["msgid"] + e.get("msgid_plural", "")))
         for key, value in e.items():
-            if key.startswith("msgstr"):
-                assert set(PLACEHOLDER.findall(value)) == expected, e["msgid"]
+            if not key.startswith("msgstr"):
+                continue
+            found = set(PLACEHOLDER.findall(value))
+            if "msgid_plural" in e:
+                # a plural form may leave out the count ("Votre billet" for one ticket)
+                assert expected - {"n", "count"} <= found <= expected, e["msgid"]
+            else:
+                assert found == expected, e["msgid"]
 
 
 def test_the_compiled_catalog_matches_the_po():

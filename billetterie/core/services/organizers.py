@@ -10,6 +10,22 @@ from billetterie.core.exceptions import InvalidInput
 from billetterie.core.models import Grant, Level, Organizer, Shop, User
 from billetterie.core.permissions import require_level
 
+# first path segments used by the app itself: an organizer's public address cannot be one
+RESERVED_SLUGS = {
+    "account",
+    "api",
+    "backoffice",
+    "healthz",
+    "i18n",
+    "media",
+    "order",
+    "pay",
+    "platform-admin",
+    "static",
+    "scanner",
+    "boxoffice",
+}
+
 SHOP_FIELDS = [
     "name",
     "slug",
@@ -36,9 +52,13 @@ def organizer_create(*, name: str, slug: str = "", owner: User | None = None) ->
     name = name.strip()
     if not name:
         raise InvalidInput(_("An organizer needs a name."))
+    if slug in RESERVED_SLUGS:
+        raise InvalidInput(_("The short name “%(slug)s” is reserved.") % {"slug": slug})
     if slug and Organizer.objects.filter(slug=slug).exists():
         raise InvalidInput(_("The short name “%(slug)s” is already taken.") % {"slug": slug})
-    slug = slug or _unique_slug(name, lambda s: Organizer.objects.filter(slug=s).exists())
+    slug = slug or _unique_slug(
+        name, lambda s: s in RESERVED_SLUGS or Organizer.objects.filter(slug=s).exists()
+    )
     organizer = Organizer.objects.create(name=name, slug=slug)
     if owner is not None:
         Grant.objects.create(organizer=organizer, user=owner, level=Level.MANAGE, created_by=owner)

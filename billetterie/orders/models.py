@@ -1,0 +1,180 @@
+"""Carts, orders, tickets, customers and the order log (SHOP-2, DATA-1).
+
+Places are never counted here: a cart line and a ticket point at the inventory hold that
+owns their places. An order's money is fixed when it is placed (amounts are copied onto
+the tickets), so later price changes never alter a sale.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from billetterie.catalog.models import EventDate, Price, Seat, Zone
+from billetterie.core.models import Organizer, Shop
+from billetterie.core.money import Currency
+from billetterie.inventory.models import Hold
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Customer(models.Model):
+    """A buyer in the organizer's CRM, matched by email (DATA-1)."""
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="customers")
+    email = models.EmailField(_("email"))
+    first_name = models.CharField(_("first name"), max_length=120, blank=True)
+    last_name = models.CharField(_("last name"), max_length=120, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="fr")
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customer_records",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["organizer", "email"], name="customer_email_per_org")
+        ]
+
+    def __str__(self) -> str:
+        name = f"{self.first_name} {self.last_name}".strip()
+        return name or self.email
+
+
+class Cart(models.Model):
+    """A buyer's cart in one shop, found by an unguessable key kept in their session."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="carts")
+    key = models.CharField(max_length=64, unique=True, default=new_secret)
+    language = models.CharField(max_length=8, default="fr")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"cart {self.pk}"
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    hold = models.OneToOneField(Hold, on_delete=models.PROTECT, related_name="cart_line")
+    date = models.ForeignKey(EventDate, on_delete=models.PROTECT, related_name="+")
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="+")
+    price = models.ForeignKey(Price, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+    unit_amount = models.DecimalField(max_digits=10, decimal_places=2)
+    options = models.JSONField(default=list, blank=True)  # [{"id", "name", "amount"}]
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.price}"
+
+
+class ShopOrderCounter(models.Model):
+    """The last order number of a shop; taken under a row lock so numbers have no gaps."""
+
+    shop = models.OneToOneField(Shop, on_delete=models.CASCADE, related_name="order_counter")
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.last)
+
+
+class Order(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for payment")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+        OPPOSITION = "opposition", _("In opposition")
+
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders")
+    number = models.PositiveIntegerField()
+    secret = models.CharField(max_length=64, unique=True, default=new_secret)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+    )
+    email = models.EmailField(_("email"))
+    first_name = models.CharField(_("first name"), max_length=120, blank=True)
+    last_name = models.CharField(_("last name"), max_length=120, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="fr")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    currency = models.CharField(max_length=3, choices=Currency.choices)
+    total = models.DecimalField(max_digits=10, decimal_places=2)
+    payment_method = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "number"], name="order_number_per_shop")
+        ]
+        indexes = [models.Index(fields=["state", "expires_at"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def code(self) -> str:
+        return f"{self.number:06d}"
+
+    @property
+    def buyer_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+
+class Ticket(models.Model):
+    """One admitted person: a place of a date, at a price, with an unguessable secret."""
+
+    class State(models.TextChoices):
+        VALID = "valid", _("Valid")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="tickets")
+    hold = models.ForeignKey(Hold, on_delete=models.PROTECT, related_name="tickets")
+    date = models.ForeignKey(EventDate, on_delete=models.PROTECT, related_name="tickets")
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="tickets")
+    seat = models.ForeignKey(
+        Seat, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+    )
+    price = models.ForeignKey(Price, on_delete=models.PROTECT, related_name="tickets")
+    price_name = models.CharField(max_length=120)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    options = models.JSONField(default=list, blank=True)
+    holder_name = models.CharField(max_length=240, blank=True)
+    secret = models.CharField(max_length=64, unique=True, default=new_secret)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.VALID)
+
+    class Meta:
+        ordering = ["order_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order.code}-{self.pk}"
+
+
+class OrderEvent(models.Model):
+    """What happened to an order, in order (placed, paid, email sent, cancelled, ...)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=60)
+    data = models.JSONField(default=dict, blank=True)
+    actor_label = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.kind

@@ -1,0 +1,1 @@
+"""Order services: carts, placing orders, paying, expiring. One transaction each."""

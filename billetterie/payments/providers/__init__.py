@@ -1,0 +1,1 @@
+"""Built-in providers: free orders, pay on site, and the test card."""

@@ -1,0 +1,60 @@
+"""The buyer's order page, reached by its unguessable link (from the confirmation email)."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from billetterie.core.exceptions import DomainError
+from billetterie.documents.tickets import render_tickets_pdf
+from billetterie.orders.confirmation import ticket_documents
+from billetterie.orders.models import Order, Ticket
+from billetterie.payments import services as payments
+
+
+def _order(secret) -> Order:
+    return get_object_or_404(Order.objects.select_related("shop__organizer"), secret=secret)
+
+
+@require_http_methods(["GET", "POST"])
+def order_page(request, secret):
+    order = _order(secret)
+    if request.method == "POST" and order.state == Order.State.PENDING:
+        try:
+            result = payments.payment_start(order=order, provider_id=request.POST.get("method", ""))
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("shop:order", secret)
+        if result.redirect_url:
+            return redirect(result.redirect_url)
+        if result.message:
+            messages.success(request, result.message)
+        return redirect("shop:order", secret)
+    tickets = order.tickets.select_related("date__event", "zone", "seat").order_by("id")
+    return render(
+        request,
+        "shop/order.html",
+        {
+            "order": order,
+            "shop": order.shop,
+            "tickets": tickets,
+            "methods": payments.methods_for(order) if order.state == Order.State.PENDING else [],
+            "transactions": order.transactions.order_by("created_at"),
+            "can_download": order.state == Order.State.PAID
+            or (order.state == Order.State.PENDING and order.expires_at is None),
+        },
+    )
+
+
+def order_tickets_pdf(request, secret):
+    order = _order(secret)
+    if (
+        not order.tickets.filter(state=Ticket.State.VALID).exists()
+        or order.state not in (Order.State.PAID, Order.State.PENDING)
+        or (order.state == Order.State.PENDING and order.expires_at is not None)
+    ):
+        return redirect("shop:order", secret)
+    pdf = render_tickets_pdf(ticket_documents(order), language=order.language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="tickets-{order.code}.pdf"'
+    return response
