@@ -97,3 +97,66 @@ def zone_of_venue(venue: Venue, zone_id) -> Zone:
 
 def seats_of_venue(venue: Venue) -> QuerySet:
     return Seat.objects.filter(zone__venue=venue).order_by("zone_id", "line", "column", "pk")
+
+
+# --- the public shop: only what a buyer may see ----------------------------------------------
+SHOP_VISIBLE = (Event.Visibility.PUBLIC, Event.Visibility.UNLISTED)
+
+
+def upcoming_dates(now) -> QuerySet:
+    """Dates still to come and not cancelled, soonest first."""
+    return EventDate.objects.filter(starts_at__gt=now, is_cancelled=False).order_by(
+        "starts_at", "pk"
+    )
+
+
+def public_events_of_shop(shop: Shop, *, now) -> list[Event]:
+    """The events listed on the shop's home page: public, not cancelled, with dates to come
+    (soonest first), each with `upcoming` (its dates to come) and `listing_image`."""
+    events = (
+        Event.objects.filter(shop=shop, visibility=Event.Visibility.PUBLIC)
+        .exclude(sale_status=Event.SaleStatus.CANCELLED)
+        .select_related("venue")
+        .prefetch_related(
+            Prefetch("dates", queryset=upcoming_dates(now), to_attr="upcoming"),
+            Prefetch(
+                "images",
+                queryset=EventImage.objects.exclude(kind=EventImage.Kind.GALLERY),
+                to_attr="cover_images",
+            ),
+        )
+    )
+    listed = [event for event in events if event.upcoming]
+    for event in listed:
+        event.listing_image = _cover(event.cover_images)
+    return sorted(listed, key=lambda e: (e.upcoming[0].starts_at, e.name, e.pk))
+
+
+def _cover(images) -> EventImage | None:
+    """The landscape image for listings, else the portrait one (CAT-6)."""
+    by_kind = {}
+    for image in images:
+        by_kind.setdefault(image.kind, image)
+    return by_kind.get(EventImage.Kind.LANDSCAPE) or by_kind.get(EventImage.Kind.PORTRAIT)
+
+
+def shop_event(shop: Shop, event_id) -> Event:
+    """An event a buyer may open by its link (public or unlisted), else 404."""
+    event = get_object_or_404(
+        Event.objects.filter(shop=shop, visibility__in=SHOP_VISIBLE).select_related(
+            "shop__organizer", "venue"
+        ),
+        pk=event_id,
+    )
+    event.cover = _cover(images_of_event(event).exclude(kind=EventImage.Kind.GALLERY))
+    return event
+
+
+def shop_date(shop: Shop, event_id, date_id) -> EventDate:
+    """A date of an event a buyer may open (see shop_event), with its event and venue."""
+    return get_object_or_404(
+        EventDate.objects.filter(
+            event__shop=shop, event__visibility__in=SHOP_VISIBLE, event_id=event_id
+        ).select_related("event__shop__organizer", "event__venue"),
+        pk=date_id,
+    )

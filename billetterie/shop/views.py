@@ -1,8 +1,24 @@
-"""Public storefront. For now: the portal and each shop's home page."""
+"""Public storefront (SHOP-1, CAT-3, CAT-5): the portal, a shop's events, an event's dates
+and a date's prices, zones and seats with its "Add to cart" forms.
 
-from django.shortcuts import get_object_or_404, render
+Views only read the request and call the queries and services: what can be sold, and at
+which amount, is decided by orders.services (cart_add and check_sellable_online).
+"""
 
-from billetterie.core.models import Organizer, Shop
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from billetterie.catalog import queries as catalog
+from billetterie.core.exceptions import DomainError
+from billetterie.core.models import Shop
+from billetterie.inventory import services as inventory
+from billetterie.orders import queries as sales
+from billetterie.orders.services import cart as carts
+from billetterie.shop import forms
+from billetterie.shop.cart_session import cart_count, cart_of
 
 
 def portal(request):
@@ -10,7 +26,106 @@ def portal(request):
     return render(request, "shop/portal.html", {"shops": shops})
 
 
+def shop_of(organizer: str, slug: str) -> Shop:
+    """An open (not archived) shop by its public address, else 404."""
+    return get_object_or_404(
+        Shop.objects.select_related("organizer"),
+        organizer__slug=organizer,
+        slug=slug,
+        is_archived=False,
+    )
+
+
+def shop_context(request, shop: Shop) -> dict:
+    return {"shop": shop, "organizer": shop.organizer, "cart_count": cart_count(request, shop)}
+
+
 def shop_home(request, organizer, shop):
-    organizer = get_object_or_404(Organizer, slug=organizer)
-    shop = get_object_or_404(Shop, organizer=organizer, slug=shop, is_archived=False)
-    return render(request, "shop/home.html", {"organizer": organizer, "shop": shop})
+    shop = shop_of(organizer, shop)
+    events = catalog.public_events_of_shop(shop, now=timezone.now())
+    return render(request, "shop/home.html", {**shop_context(request, shop), "events": events})
+
+
+def event_page(request, organizer, shop, event_id):
+    shop = shop_of(organizer, shop)
+    event = catalog.shop_event(shop, event_id)
+    dates = list(catalog.upcoming_dates(timezone.now()).filter(event=event))
+    zones = list(event.venue.zones.all()) if event.venue else []
+    counts = inventory.dates_counts(dates, zones)
+    for date in dates:
+        date.free = counts[date.pk].free
+        date.sold_out = date.free == 0
+    context = {**shop_context(request, shop), "event": event, "dates": dates}
+    return render(request, "shop/event.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def date_page(request, organizer, shop, event_id, date_id):
+    shop = shop_of(organizer, shop)
+    date = catalog.shop_date(shop, event_id, date_id)
+    on_sale = sales.prices_on_sale(date, currency=shop.currency)
+    errors = {}
+    if request.method == "POST":
+        prices = {price.pk: price for price in on_sale.prices}
+        try:
+            price = forms.chosen_price(request.POST, prices)
+        except DomainError as refusal:
+            messages.error(request, refusal.message)
+            return redirect(request.path)
+        form_key = f"zone-{price.zone_id}" if price.zone.is_numbered else f"price-{price.pk}"
+        try:
+            wanted = forms.read_add_to_cart(request.POST, price)
+            cart = cart_of(request, shop, create=True)
+            line = carts.cart_add(
+                cart=cart,
+                date=date,
+                zone=price.zone,
+                price=price,
+                quantity=wanted.quantity,
+                seat_ids=wanted.seat_ids or None,
+                amount=wanted.amount,
+                option_ids=wanted.option_ids,
+            )
+        except DomainError as refusal:
+            errors[form_key] = refusal.message
+        else:
+            added = ngettext(
+                "%(n)s ticket “%(price)s” added to your cart.",
+                "%(n)s tickets “%(price)s” added to your cart.",
+                line.quantity,
+            )
+            messages.success(request, added % {"n": line.quantity, "price": price.name})
+            return redirect("shop:cart", shop.organizer.slug, shop.slug)
+    zones = _zones_for_sale(date, on_sale.prices, errors)
+    context = {
+        **shop_context(request, shop),
+        "event": date.event,
+        "date": date,
+        "zones": zones,
+        "reason": on_sale.reason,
+    }
+    return render(request, "shop/date.html", context)
+
+
+def _zones_for_sale(date, prices, errors: dict) -> list:
+    """The zones with at least one price on sale, each with its prices, free places, seat
+    map (numbered zones) and the refusal of its last "Add to cart", if any."""
+    by_zone: dict[int, list] = {}
+    for price in prices:
+        by_zone.setdefault(price.zone_id, []).append(price)
+        price.quantities = forms.quantity_choices(price)
+        price.error = errors.get(f"price-{price.pk}", "")
+    free = inventory.availability(date) if by_zone else {}
+    zones = [price.zone for price in prices if by_zone.get(price.zone_id)]
+    zones = list({zone.pk: zone for zone in zones}.values())
+    maps = sales.seat_maps(date, [zone.pk for zone in zones if zone.is_numbered])
+    for zone in zones:
+        zone.on_sale = by_zone[zone.pk]
+        availability = free.get(zone.pk)
+        zone.free = availability.free if availability else None
+        zone.sold_out = zone.free is not None and zone.free <= 0
+        zone.seat_map = maps.get(zone.pk)
+        zone.error = errors.get(f"zone-{zone.pk}", "")
+        if zone.sold_out and not zone.error:  # its forms are gone: say it above the notice
+            zone.error = next((p.error for p in zone.on_sale if p.error), "")
+    return zones

@@ -208,3 +208,17 @@ def test_a_cart_key_of_another_shop_is_never_reused(shop, organizer):
     other = factories.make_shop(organizer)
     cart = carts.cart_for(shop=shop, key=None)
     assert carts.cart_for(shop=other, key=cart.key).pk != cart.pk
+
+
+def test_the_cart_cannot_go_past_the_maximum_per_order(shop, concert):
+    from billetterie.orders.exceptions import TooManyTickets
+
+    event, date, standing, _n, _f, _s = concert
+    limited = make_price(event, standing, name="Réduit", amount="20")
+    options.price_update(price=limited, actor=None, max_per_order=3)
+    cart = carts.cart_for(shop=shop, key=None)
+    line = carts.cart_add(cart=cart, date=date, zone=standing, price=limited, quantity=2)
+    with pytest.raises(TooManyTickets):
+        carts.cart_update(cart=cart, line_id=line.pk, quantity=4)
+    assert carts.cart_update(cart=cart, line_id=line.pk, quantity=3).quantity == 3
+    assert Quota.objects.get(date=date, zone=standing).taken == 3

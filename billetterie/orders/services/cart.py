@@ -152,6 +152,16 @@ def cart_update(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
         return None
     if line.zone.is_numbered:
         raise NotOnSale(_("Numbered seats are changed on the seat map."))
+    price = line.price
+    others = sum(
+        other.quantity
+        for other in cart.lines.filter(price=price, date=line.date).exclude(pk=line.pk)
+    )
+    if price.max_per_order and others + quantity > price.max_per_order:
+        raise TooManyTickets(
+            _("At most %(n)s tickets of “%(price)s” per order.")
+            % {"n": price.max_per_order, "price": price.name}
+        )
     with transaction.atomic():
         new_hold = inventory.hold(
             date=line.date,

@@ -1,0 +1,177 @@
+"""Reads for the public shop: what a buyer can choose on a date, and what their cart holds.
+
+Each helper runs a fixed number of queries, whatever the number of prices, seats or lines.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
+from django.utils import timezone
+
+from billetterie.catalog.models import EventDate, Price, PriceAmount, TicketOption
+from billetterie.core.models import Shop
+from billetterie.inventory.models import DateSeat, Hold
+from billetterie.orders.exceptions import NotOnSale
+from billetterie.orders.models import CartLine
+from billetterie.orders.services.sellable import check_sellable_online
+
+SEAT_CATEGORY_STYLES = 6  # .cat-0 .. .cat-5 in app.css
+
+
+@dataclass
+class OnSale:
+    prices: list[Price]  # each with .unit, .free_options and .groups (see prices_on_sale)
+    reason: str = ""  # why nothing is on sale, when `prices` is empty
+
+
+def prices_on_sale(date: EventDate, *, currency: str, now=None) -> OnSale:
+    """The prices of this date a buyer may choose online, in their zone order, each with
+    `unit` (its amount, or the minimum of a pay-what-you-want price, in `currency`),
+    `free_options` (add-ons shown as checkboxes) and `groups` (option groups, each with its
+    `choices`). When none is on sale, `reason` says why (from check_sellable_online)."""
+    event = date.event
+    through = Price.dates.through
+    limited = Exists(through.objects.filter(price_id=OuterRef("pk")))
+    on_date = Exists(through.objects.filter(price_id=OuterRef("pk"), eventdate_id=date.pk))
+    prices = (
+        Price.objects.filter(event=event, zone__venue_id=event.venue_id)
+        .filter(~limited | on_date)
+        .select_related("zone")
+        .prefetch_related(
+            Prefetch("amounts", queryset=PriceAmount.objects.filter(currency=currency)),
+            Prefetch("options", queryset=TicketOption.objects.select_related("group")),
+            # The date condition of check_sellable_online is decided by the filter above, in
+            # SQL for all prices at once; an empty `dates` cache keeps the check from asking
+            # again, one query per price.
+            Prefetch("dates", queryset=EventDate.objects.none()),
+        )
+        .order_by("zone__position", "zone_id", "position", "pk")
+    )
+    now = now or timezone.now()
+    chosen, reasons = [], []
+    for price in prices:
+        try:
+            check_sellable_online(date=date, price=price, now=now)
+        except NotOnSale as refusal:
+            reasons.append(refusal.message)
+            continue
+        amounts = list(price.amounts.all())
+        if not amounts:
+            continue
+        price.unit = amounts[0].amount
+        options = list(price.options.all())
+        price.free_options = [o for o in options if o.group_id is None]
+        groups: dict[int, object] = {}
+        for option in options:
+            if option.group_id is None:
+                continue
+            if option.group_id not in groups:
+                groups[option.group_id] = option.group
+                option.group.choices = []
+            groups[option.group_id].choices.append(option)
+        price.groups = list(groups.values())
+        chosen.append(price)
+    return OnSale(prices=chosen, reason="" if chosen else str(reasons[0]) if reasons else "")
+
+
+@dataclass
+class SeatCell:
+    seat_id: int | None  # None: an empty place in the row (an aisle)
+    number: str = ""
+    label: str = ""
+    category: str = ""
+    style: str = ""
+    free: bool = False
+
+
+@dataclass
+class SeatRow:
+    name: str
+    cells: list[SeatCell] = field(default_factory=list)
+
+
+@dataclass
+class SeatMap:
+    rows: list[SeatRow] = field(default_factory=list)
+    categories: list[dict] = field(default_factory=list)  # [{"name", "style"}]
+    free: int = 0
+
+
+def seat_maps(date: EventDate, zone_ids) -> dict[int, SeatMap]:
+    """The seats of these numbered zones on this date, row by row in plan order, each free
+    or not (held, sold or blocked): one query for all zones."""
+    maps: dict[int, SeatMap] = {zone_id: SeatMap() for zone_id in zone_ids}
+    if not maps:
+        return maps
+    date_seats = (
+        DateSeat.objects.filter(date=date, seat__zone_id__in=list(maps))
+        .select_related("seat")
+        .order_by("seat__zone_id", "seat__line", "seat__column", "seat_id")
+    )
+    rows: dict[tuple[int, int], SeatRow] = {}
+    last_column: dict[tuple[int, int], int] = {}
+    categories: dict[int, list[str]] = {zone_id: [] for zone_id in maps}
+    for date_seat in date_seats:
+        seat = date_seat.seat
+        zone_map = maps[seat.zone_id]
+        key = (seat.zone_id, seat.line)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = SeatRow(name=seat.row)
+            zone_map.rows.append(row)
+        elif seat.column > last_column[key] + 1:  # keep the aisles of the plan
+            row.cells.extend(
+                SeatCell(None) for _ in range(min(seat.column - last_column[key] - 1, 4))
+            )
+        last_column[key] = seat.column
+        style = ""
+        if seat.category:
+            names = categories[seat.zone_id]
+            if seat.category not in names:
+                names.append(seat.category)
+            style = f"cat-{names.index(seat.category) % SEAT_CATEGORY_STYLES}"
+        free = date_seat.hold_id is None and not date_seat.blocked
+        zone_map.free += free
+        row.cells.append(
+            SeatCell(
+                seat_id=seat.pk,
+                number=seat.number,
+                label=str(seat),
+                category=seat.category,
+                style=style,
+                free=free,
+            )
+        )
+    for zone_id, names in categories.items():
+        maps[zone_id].categories = [
+            {"name": name, "style": f"cat-{i % SEAT_CATEGORY_STYLES}"}
+            for i, name in enumerate(names)
+        ]
+    return maps
+
+
+def seats_of_lines(lines) -> dict[int, list[str]]:
+    """The seats each cart line holds, by line id ("Row A, seat 3"), in one query."""
+    by_hold: dict[int, list[str]] = {}
+    holds = {line.hold_id: line.pk for line in lines}
+    for date_seat in (
+        DateSeat.objects.filter(hold_id__in=list(holds))
+        .select_related("seat")
+        .order_by("seat__line", "seat__column", "seat_id")
+    ):
+        by_hold.setdefault(date_seat.hold_id, []).append(str(date_seat.seat))
+    return {line_id: by_hold.get(hold_id, []) for hold_id, line_id in holds.items()}
+
+
+def cart_ticket_count(shop: Shop, key: str | None) -> int:
+    """How many places the cart with this key still holds (for the shop's header): a read,
+    it never drops expired lines (cart_read does, and tells the buyer)."""
+    if not key:
+        return 0
+    live = Q(hold__expires_at__isnull=True) | Q(hold__expires_at__gt=timezone.now())
+    total = (
+        CartLine.objects.filter(cart__shop=shop, cart__key=key, hold__state=Hold.State.ACTIVE)
+        .filter(live)
+        .aggregate(n=Sum("quantity"))["n"]
+    )
+    return total or 0

@@ -1,0 +1,140 @@
+"""The cart (SHOP-2) and the checkout: lines held for a limited time, then an order.
+
+Every action is one service call; a refusal (DomainError) is shown to the buyer.
+"""
+
+import math
+from decimal import Decimal
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from billetterie.core.exceptions import DomainError
+from billetterie.orders import queries as sales
+from billetterie.orders.exceptions import CartEmpty, CartExpired
+from billetterie.orders.services import cart as carts
+from billetterie.orders.services import checkout as checkouts
+from billetterie.shop.cart_session import cart_of
+from billetterie.shop.forms import CheckoutForm, to_int
+from billetterie.shop.views import shop_context, shop_of
+
+
+def _to_cart(shop):
+    return redirect("shop:cart", shop.organizer.slug, shop.slug)
+
+
+def _read(cart):
+    """The cart's live lines (with their seats), or an empty view when there is no cart."""
+    if cart is None:
+        return carts.CartView(lines=[], dropped=[], total=Decimal("0.00"), expires_at=None)
+    view = carts.cart_read(cart=cart)
+    seats = sales.seats_of_lines(view.lines)
+    for line in view.lines:
+        line.seats = seats.get(line.pk, [])
+        line.subtotal = line.unit_amount * line.quantity
+    return view
+
+
+def _countdown(view) -> dict:
+    if view.expires_at is None:
+        return {}
+    left = max(math.ceil((view.expires_at - timezone.now()).total_seconds()), 0)
+    return {"expires_at": view.expires_at, "seconds_left": left, "left_text": _clock(left)}
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def cart_page(request, organizer, shop):
+    shop = shop_of(organizer, shop)
+    view = _read(cart_of(request, shop))
+    context = {
+        **shop_context(request, shop),
+        "cart": view,
+        "expired_message": CartExpired.default_message if view.dropped else "",
+        **_countdown(view),
+    }
+    return render(request, "shop/cart.html", context)
+
+
+@require_POST
+def cart_update(request, organizer, shop):
+    shop = shop_of(organizer, shop)
+    cart = cart_of(request, shop)
+    quantity = to_int(request.POST.get("quantity"))
+    if cart is None:
+        return _to_cart(shop)
+    if quantity is None or quantity < 0:
+        messages.error(request, _("Choose how many tickets you want."))
+        return _to_cart(shop)
+    try:
+        line = carts.cart_update(
+            cart=cart, line_id=to_int(request.POST.get("line")) or 0, quantity=quantity
+        )
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        if line is None:
+            messages.success(request, _("The tickets were removed from your cart."))
+        else:
+            messages.success(request, _("Your cart is updated."))
+    return _to_cart(shop)
+
+
+@require_POST
+def cart_remove(request, organizer, shop):
+    shop = shop_of(organizer, shop)
+    cart = cart_of(request, shop)
+    if cart is not None and carts.cart_remove(
+        cart=cart, line_id=to_int(request.POST.get("line")) or 0
+    ):
+        messages.success(request, _("The tickets were removed from your cart."))
+    return _to_cart(shop)
+
+
+@require_POST
+def cart_empty(request, organizer, shop):
+    shop = shop_of(organizer, shop)
+    cart = cart_of(request, shop)
+    if cart is not None and carts.cart_empty(cart=cart):
+        messages.success(request, _("Your cart is empty: the places went back on sale."))
+    return _to_cart(shop)
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request, organizer, shop):
+    shop = shop_of(organizer, shop)
+    cart = cart_of(request, shop)
+    if request.method == "POST":
+        form = CheckoutForm(request.POST)
+        if form.is_valid():
+            try:
+                if cart is None:
+                    raise CartEmpty()
+                order = checkouts.order_place(
+                    cart=cart,
+                    email=form.cleaned_data["email"],
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    language=request.LANGUAGE_CODE,
+                )
+            except DomainError as refusal:
+                messages.error(request, refusal.message)
+                return _to_cart(shop)
+            messages.success(request, _("Your order is placed. Choose how to pay."))
+            return redirect("shop:order", order.secret)
+    else:
+        form = CheckoutForm()
+    view = _read(cart)
+    if view.dropped:
+        messages.error(request, CartExpired.default_message)
+        return _to_cart(shop)
+    if not view.lines:
+        messages.error(request, CartEmpty.default_message)
+        return _to_cart(shop)
+    context = {**shop_context(request, shop), "cart": view, "form": form, **_countdown(view)}
+    return render(request, "shop/checkout.html", context)
