@@ -233,7 +233,8 @@ class TicketOption(models.Model):
     amount = models.DecimalField(_("price change"), max_digits=10, decimal_places=2)
 
     class Meta:
-        ordering = ["price_id", "group_id", "id"]
+        # stand-alone options first, then grouped ones — the same on SQLite and PostgreSQL
+        ordering = ["price_id", models.F("group_id").asc(nulls_first=True), "id"]
 
     def __str__(self) -> str:
         return self.name
