@@ -108,3 +108,44 @@ class TotpSetupForm(forms.Form):
 
 class TotpDisableForm(forms.Form):
     password = forms.CharField(label=_("Your password"), strip=False, widget=forms.PasswordInput)
+
+
+class SourcesField(forms.CharField):
+    """One CSP source per line; the service decides which ones are allowed."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"})
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+
+class TrackingForm(forms.Form):
+    head_code = forms.CharField(
+        label=_("Code in the head of the shop pages"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "code"}),
+        help_text=_(
+            "HTML put in the <head> of the shop pages (e.g. Meta pixel, Google tag). Its "
+            "<script> tags run; inline event attributes (onload=...) do not. It never runs "
+            "on the card payment pages."
+        ),
+    )
+    extra_script_src = SourcesField(
+        label=_("Extra script sources"),
+        help_text=_("One https:// address per line, e.g. https://connect.facebook.net"),
+    )
+    extra_img_src = SourcesField(
+        label=_("Extra image sources"),
+        help_text=_("One https:// address per line, e.g. https://www.facebook.com"),
+    )
+    extra_connect_src = SourcesField(
+        label=_("Extra connection sources"),
+        help_text=_("One https:// address per line, e.g. https://*.google-analytics.com"),
+    )

@@ -27,6 +27,7 @@ ENTRIES: list[Entry] = [
     Entry(_("Dashboard"), "backoffice:organizer", Level.VIEW),
     Entry(_("Shops"), "backoffice:shops", Level.VIEW),
     Entry(_("Events"), "backoffice:events", Level.VIEW, scope="shop", section=True),
+    Entry(_("Tracking"), "backoffice:shop_tracking", Level.MANAGE, scope="shop"),
     Entry(_("Venues"), "backoffice:venues", Level.MANAGE, organizer_wide=True, section=True),
     Entry(_("Team"), "backoffice:team", Level.MANAGE, organizer_wide=True),
     Entry(_("Audit log"), "backoffice:audit", Level.MANAGE, organizer_wide=True),

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from billetterie.backoffice.views import audit, auth, catalog, organizers, prices, team, venues
+from billetterie.backoffice.views import (
+    audit,
+    auth,
+    catalog,
+    organizers,
+    prices,
+    team,
+    tracking,
+    venues,
+)
 
 app_name = "backoffice"
 
@@ -23,6 +32,9 @@ urlpatterns = [
     path("o/<slug:organizer>/s/<slug:shop>/", organizers.shop_dashboard, name="shop"),
     path(
         "o/<slug:organizer>/s/<slug:shop>/settings/", organizers.shop_settings, name="shop_settings"
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/tracking/", tracking.shop_tracking, name="shop_tracking"
     ),
     path("o/<slug:organizer>/team/", team.team_page, name="team"),
     path("o/<slug:organizer>/team/new/", team.team_create, name="team_create"),

@@ -7,7 +7,7 @@ import math
 from decimal import Decimal
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,6 +17,7 @@ from billetterie.orders import queries as sales
 from billetterie.orders.exceptions import CartEmpty, CartExpired
 from billetterie.orders.services import cart as carts
 from billetterie.orders.services import checkout as checkouts
+from billetterie.shop import tracking as ike
 from billetterie.shop.cart_session import cart_of
 from billetterie.shop.forms import CheckoutForm, to_int
 from billetterie.shop.views import shop_context, shop_of
@@ -58,7 +59,8 @@ def cart_page(request, organizer, shop):
         "expired_message": CartExpired.default_message if view.dropped else "",
         **_countdown(view),
     }
-    return render(request, "shop/cart.html", context)
+    data = sales.cart_tracking_data(view.lines, shop=shop)
+    return ike.render_page(request, shop, "shop/cart.html", context, events=[(ike.CART_VIEW, data)])
 
 
 @require_POST
@@ -71,6 +73,7 @@ def cart_update(request, organizer, shop):
     if quantity is None or quantity < 0:
         messages.error(request, _("Choose how many tickets you want."))
         return _to_cart(shop)
+    before = ike.cart_data(cart, shop) if ike.is_on(shop) else None
     try:
         line = carts.cart_update(
             cart=cart, line_id=to_int(request.POST.get("line")) or 0, quantity=quantity
@@ -82,17 +85,30 @@ def cart_update(request, organizer, shop):
             messages.success(request, _("The tickets were removed from your cart."))
         else:
             messages.success(request, _("Your cart is updated."))
+        if before is not None:
+            _remember_change(request, shop, cart, before, removed=line is None)
     return _to_cart(shop)
+
+
+def _remember_change(request, shop, cart, before: dict, *, removed: bool) -> None:
+    after = ike.cart_data(cart, shop)
+    if removed:
+        ike.remember(request, shop, ike.CART_DELETE, {"previousCart": before, "newCart": after})
+    else:
+        ike.remember(request, shop, ike.CART_UPDATE, after)
 
 
 @require_POST
 def cart_remove(request, organizer, shop):
     shop = shop_of(organizer, shop)
     cart = cart_of(request, shop)
+    before = ike.cart_data(cart, shop) if cart is not None and ike.is_on(shop) else None
     if cart is not None and carts.cart_remove(
         cart=cart, line_id=to_int(request.POST.get("line")) or 0
     ):
         messages.success(request, _("The tickets were removed from your cart."))
+        if before is not None:
+            _remember_change(request, shop, cart, before, removed=True)
     return _to_cart(shop)
 
 
@@ -100,8 +116,12 @@ def cart_remove(request, organizer, shop):
 def cart_empty(request, organizer, shop):
     shop = shop_of(organizer, shop)
     cart = cart_of(request, shop)
+    # the event carries what was in the cart: after emptying there is nothing left to tell
+    before = ike.cart_data(cart, shop) if cart is not None and ike.is_on(shop) else None
     if cart is not None and carts.cart_empty(cart=cart):
         messages.success(request, _("Your cart is empty: the places went back on sale."))
+        if before is not None:
+            ike.remember(request, shop, ike.CART_EMPTY, before)
     return _to_cart(shop)
 
 
@@ -126,6 +146,8 @@ def checkout(request, organizer, shop):
                 messages.error(request, refusal.message)
                 return _to_cart(shop)
             messages.success(request, _("Your order is placed. Choose how to pay."))
+            if ike.is_on(shop):
+                ike.remember(request, shop, ike.CART_CONFIRM, sales.order_tracking_data(order))
             return redirect("shop:order", order.secret)
     else:
         form = CheckoutForm()
@@ -137,4 +159,7 @@ def checkout(request, organizer, shop):
         messages.error(request, CartEmpty.default_message)
         return _to_cart(shop)
     context = {**shop_context(request, shop), "cart": view, "form": form, **_countdown(view)}
-    return render(request, "shop/checkout.html", context)
+    # e-tickets are the only delivery: the delivery step is part of the checkout page
+    data = sales.cart_tracking_data(view.lines, shop=shop)
+    events = [(ike.CART_DELIVERY_VIEW, data), (ike.CART_FORM_VIEW, data)]
+    return ike.render_page(request, shop, "shop/checkout.html", context, events=events)

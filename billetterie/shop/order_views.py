@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
 from billetterie.core.exceptions import DomainError
@@ -10,16 +10,20 @@ from billetterie.documents.tickets import render_tickets_pdf
 from billetterie.orders.confirmation import ticket_documents
 from billetterie.orders.models import Order, Ticket
 from billetterie.payments import services as payments
+from billetterie.shop import tracking as ike
 
 
 def _order(secret) -> Order:
-    return get_object_or_404(Order.objects.select_related("shop__organizer"), secret=secret)
+    return get_object_or_404(
+        Order.objects.select_related("shop__organizer", "shop__tracking"), secret=secret
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def order_page(request, secret):
     order = _order(secret)
     if request.method == "POST" and order.state == Order.State.PENDING:
+        ike.payment_launched(request, order)
         try:
             result = payments.payment_start(order=order, provider_id=request.POST.get("method", ""))
         except DomainError as error:
@@ -30,20 +34,19 @@ def order_page(request, secret):
         if result.message:
             messages.success(request, result.message)
         return redirect("shop:order", secret)
-    tickets = order.tickets.select_related("date__event", "zone", "seat").order_by("id")
-    return render(
-        request,
-        "shop/order.html",
-        {
-            "order": order,
-            "shop": order.shop,
-            "tickets": tickets,
-            "methods": payments.methods_for(order) if order.state == Order.State.PENDING else [],
-            "transactions": order.transactions.order_by("created_at"),
-            "can_download": order.state == Order.State.PAID
-            or (order.state == Order.State.PENDING and order.expires_at is None),
-        },
-    )
+    tickets = list(order.tickets.select_related("date__event", "zone", "seat").order_by("id"))
+    methods = payments.methods_for(order) if order.state == Order.State.PENDING else []
+    context = {
+        "order": order,
+        "shop": order.shop,
+        "tickets": tickets,
+        "methods": methods,
+        "selected_method": methods[0].identifier if methods else "",
+        "transactions": order.transactions.order_by("created_at"),
+        "can_download": order.state == Order.State.PAID
+        or (order.state == Order.State.PENDING and order.expires_at is None),
+    }
+    return ike.render_order_page(request, order, context)
 
 
 def order_tickets_pdf(request, secret):

@@ -18,6 +18,7 @@ from billetterie.inventory import services as inventory
 from billetterie.orders import queries as sales
 from billetterie.orders.services import cart as carts
 from billetterie.shop import forms
+from billetterie.shop import tracking as ike
 from billetterie.shop.cart_session import cart_count, cart_of
 
 
@@ -29,7 +30,7 @@ def portal(request):
 def shop_of(organizer: str, slug: str) -> Shop:
     """An open (not archived) shop by its public address, else 404."""
     return get_object_or_404(
-        Shop.objects.select_related("organizer"),
+        Shop.objects.select_related("organizer", "tracking"),
         organizer__slug=organizer,
         slug=slug,
         is_archived=False,
@@ -43,7 +44,8 @@ def shop_context(request, shop: Shop) -> dict:
 def shop_home(request, organizer, shop):
     shop = shop_of(organizer, shop)
     events = catalog.public_events_of_shop(shop, now=timezone.now())
-    return render(request, "shop/home.html", {**shop_context(request, shop), "events": events})
+    context = {**shop_context(request, shop), "events": events}
+    return ike.render_page(request, shop, "shop/home.html", context, events=[(ike.HOME_VIEW, None)])
 
 
 def event_page(request, organizer, shop, event_id):
@@ -56,7 +58,8 @@ def event_page(request, organizer, shop, event_id):
         date.free = counts[date.pk].free
         date.sold_out = date.free == 0
     context = {**shop_context(request, shop), "event": event, "dates": dates}
-    return render(request, "shop/event.html", context)
+    viewed = (ike.EVENT_VIEW, {"name": event.name})
+    return ike.render_page(request, shop, "shop/event.html", context, events=[viewed])
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,6 +98,8 @@ def date_page(request, organizer, shop, event_id, date_id):
                 line.quantity,
             )
             messages.success(request, added % {"n": line.quantity, "price": price.name})
+            if ike.is_on(shop):
+                ike.remember(request, shop, ike.CART_ADD, ike.cart_data(cart, shop))
             return redirect("shop:cart", shop.organizer.slug, shop.slug)
     zones = _zones_for_sale(date, on_sale.prices, errors)
     context = {
@@ -104,7 +109,8 @@ def date_page(request, organizer, shop, event_id, date_id):
         "zones": zones,
         "reason": on_sale.reason,
     }
-    return render(request, "shop/date.html", context)
+    viewed = (ike.DATE_VIEW, {"name": date.event.name, "date": sales.tracking_date(date, shop)})
+    return ike.render_page(request, shop, "shop/date.html", context, events=[viewed])
 
 
 def _zones_for_sale(date, prices, errors: dict) -> list:

@@ -43,6 +43,7 @@ from billetterie.core.models import (
 )
 from billetterie.inventory.models import DateSeat, Hold, Quota
 from billetterie.notifications.models import OutboxMessage
+from billetterie.shop.models import ShopTracking
 from tests import factories as f
 from tests.catalog_factories import make_event_with_date, make_price, make_venue
 
@@ -212,6 +213,9 @@ def post_data(victim: Victim, attacker: Attacker, name: str = "") -> dict:
         "time_zone": "Europe/Zurich",
         "languages": ["fr", "en"],
         "default_language": "fr",
+        # shop tracking (SHOP-8)
+        "head_code": "<script>steal()</script>",
+        "extra_script_src": "https://evil.example.org",
     }
 
 
@@ -253,6 +257,9 @@ def snapshot(organizer: Organizer) -> dict:
         "grants": list(Grant.objects.filter(organizer=organizer).order_by("pk").values()),
         "invitations": list(
             StaffInvitation.objects.filter(organizer=organizer).order_by("pk").values()
+        ),
+        "tracking": list(
+            ShopTracking.objects.filter(shop__organizer=organizer).order_by("pk").values()
         ),
         "audit": AuditLogEntry.objects.filter(organizer=organizer).count(),
         "emails": OutboxMessage.objects.filter(organizer_id=organizer.pk).count(),
