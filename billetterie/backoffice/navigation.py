@@ -27,6 +27,9 @@ ENTRIES: list[Entry] = [
     Entry(_("Dashboard"), "backoffice:organizer", Level.VIEW),
     Entry(_("Shops"), "backoffice:shops", Level.VIEW),
     Entry(_("Events"), "backoffice:events", Level.VIEW, scope="shop", section=True),
+    Entry(
+        _("Registration form"), "backoffice:registration", Level.VIEW, scope="shop", section=True
+    ),
     Entry(_("Tracking"), "backoffice:shop_tracking", Level.MANAGE, scope="shop"),
     Entry(_("Venues"), "backoffice:venues", Level.MANAGE, organizer_wide=True, section=True),
     Entry(_("Team"), "backoffice:team", Level.MANAGE, organizer_wide=True),

@@ -6,6 +6,7 @@ from billetterie.backoffice.views import (
     catalog,
     organizers,
     prices,
+    registration,
     team,
     tracking,
     venues,
@@ -35,6 +36,42 @@ urlpatterns = [
     ),
     path(
         "o/<slug:organizer>/s/<slug:shop>/tracking/", tracking.shop_tracking, name="shop_tracking"
+    ),
+    # the customer registration form (SHOP-4)
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/registration/",
+        registration.registration_page,
+        name="registration",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/registration/standard/",
+        registration.registration_modes,
+        name="registration_modes",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/registration/fields/new/",
+        registration.field_new,
+        name="registration_field_create",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/registration/prices/<int:price_id>/questions/new/",
+        registration.question_new,
+        name="registration_question_create",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/registration/fields/<int:field_id>/edit/",
+        registration.field_edit,
+        name="registration_field_edit",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/registration/fields/<int:field_id>/delete/",
+        registration.field_delete,
+        name="registration_field_delete",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/registration/fields/<int:field_id>/move/",
+        registration.field_move,
+        name="registration_field_move",
     ),
     path("o/<slug:organizer>/team/", team.team_page, name="team"),
     path("o/<slug:organizer>/team/new/", team.team_create, name="team_create"),

@@ -61,6 +61,13 @@ def price_of_event(event: Event, price_id) -> Price:
     return get_object_or_404(Price.objects.filter(event=event).select_related("zone"), pk=price_id)
 
 
+def price_of_shop(shop: Shop, price_id) -> Price:
+    """A price of any event of the shop, else 404."""
+    return get_object_or_404(
+        Price.objects.filter(event__shop=shop).select_related("event", "zone"), pk=price_id
+    )
+
+
 def option_of_event(event: Event, option_id) -> TicketOption:
     return get_object_or_404(
         TicketOption.objects.filter(price__event=event).select_related("price"), pk=option_id

@@ -1,4 +1,5 @@
-"""Carts, orders, tickets, customers and the order log (SHOP-2, DATA-1).
+"""Carts, orders, tickets, customers and the order log (SHOP-2, DATA-1); the registration
+form and its answers are in form_models.py (SHOP-4).
 
 Places are never counted here: a cart line and a ticket point at the inventory hold that
 owns their places. An order's money is fixed when it is placed (amounts are copied onto
@@ -16,14 +17,20 @@ from billetterie.catalog.models import EventDate, Price, Seat, Zone
 from billetterie.core.models import Organizer, Shop
 from billetterie.core.money import Currency
 from billetterie.inventory.models import Hold
+from billetterie.orders.form_models import (  # noqa: F401 (the form models' app is orders)
+    BuyerDetails,
+    FormField,
+    RegistrationForm,
+)
 
 
 def new_secret() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Customer(models.Model):
-    """A buyer in the organizer's CRM, matched by email (DATA-1)."""
+class Customer(BuyerDetails):
+    """A buyer in the organizer's CRM, matched by email (DATA-1), with the details of their
+    latest order (address, phone, ...) as far as the shop's form asked for them."""
 
     organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="customers")
     email = models.EmailField(_("email"))
@@ -90,7 +97,7 @@ class ShopOrderCounter(models.Model):
         return str(self.last)
 
 
-class Order(models.Model):
+class Order(BuyerDetails):
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for payment")
         PAID = "paid", _("Paid")
@@ -115,6 +122,8 @@ class Order(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # the extra fields of the registration form: [{"field", "label", "kind", "value"}]
+    answers = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -154,6 +163,8 @@ class Ticket(models.Model):
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     options = models.JSONField(default=list, blank=True)
     holder_name = models.CharField(max_length=240, blank=True)
+    # the questions of its price (SHOP-4), same shape as Order.answers
+    answers = models.JSONField(default=list, blank=True)
     secret = models.CharField(max_length=64, unique=True, default=new_secret)
     state = models.CharField(max_length=10, choices=State.choices, default=State.VALID)
 

@@ -1,19 +1,23 @@
-"""Reads for the public shop: what a buyer can choose on a date, and what their cart holds.
+"""Reads for the public shop: what a buyer can choose on a date, what their cart holds, the
+shop's registration form and what a buyer answered on it.
 
 Each helper runs a fixed number of queries, whatever the number of prices, seats or lines.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
-from django.utils import timezone
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import formats, timezone
 
 from billetterie.catalog.models import EventDate, Price, PriceAmount, TicketOption
 from billetterie.core.models import Shop
 from billetterie.inventory.models import DateSeat, Hold
 from billetterie.orders.exceptions import NotOnSale
-from billetterie.orders.models import CartLine, Ticket
+from billetterie.orders.form_models import STANDARD_FIELDS, FormField, Mode, RegistrationForm, Title
+from billetterie.orders.models import CartLine, Order, Ticket
 from billetterie.orders.services.sellable import check_sellable_online
 
 SEAT_CATEGORY_STYLES = 6  # .cat-0 .. .cat-5 in app.css
@@ -280,3 +284,141 @@ def order_tracking_data(order, tickets=None) -> dict:
         for g in groups.values()
     ]
     return _tracking_cart(items, currency=order.currency, order=order)
+
+
+# --- the registration form and its answers (SHOP-4, DATA-1) ---------------------------------
+@dataclass
+class FormConfig:
+    """What a shop's checkout asks: the mode of every standard field (in the order the form
+    shows them), the extra fields, and the questions of each price, by price id."""
+
+    modes: dict[str, str]
+    extra: list[FormField]
+    questions: dict[int, list[FormField]]
+
+    def asked(self) -> list[tuple[str, str]]:
+        """(key, mode) of the standard fields the form shows."""
+        return [(key, mode) for key, mode in self.modes.items() if mode != Mode.HIDDEN]
+
+
+def registration_form(shop: Shop, price_ids=()) -> FormConfig:
+    """The shop's form, with the questions of these prices: two queries."""
+    settings = RegistrationForm.objects.filter(shop=shop).first() or RegistrationForm(shop=shop)
+    fields = FormField.objects.filter(shop=shop).filter(
+        Q(price__isnull=True) | Q(price_id__in=list(price_ids))
+    )
+    extra, questions = [], {}
+    for item in fields.order_by("position", "id"):
+        if item.price_id is None:
+            extra.append(item)
+        else:
+            questions.setdefault(item.price_id, []).append(item)
+    return FormConfig(
+        modes={key: settings.mode_of(key) for key in STANDARD_FIELDS},
+        extra=extra,
+        questions=questions,
+    )
+
+
+def form_field_of_shop(shop: Shop, field_id) -> FormField:
+    """One field or question of the shop's form, else 404."""
+    return get_object_or_404(
+        FormField.objects.select_related("price__event"), shop=shop, pk=field_id
+    )
+
+
+def prices_of_shop(shop: Shop) -> list[Price]:
+    """Every price of the shop's events (for the per-price questions), each with
+    `question_count`: one query."""
+    return list(
+        Price.objects.filter(event__shop=shop)
+        .select_related("event", "zone")
+        .annotate(question_count=Count("questions"))
+        .order_by("event__name", "event_id", "zone__position", "position", "pk")
+    )
+
+
+@dataclass
+class AnswerRow:
+    label: str
+    kind: str
+    value: object  # as stored (JSON): text, number, ISO date, list of choices, file dict
+    text: str  # for display
+    file: dict | None = None  # {"name", "token", "size", "content_type"} for a file
+
+
+@dataclass
+class TicketAnswers:
+    ticket: Ticket
+    number: int  # 1-based among the order's tickets
+    rows: list[AnswerRow]
+
+
+@dataclass
+class OrderAnswers:
+    buyer: list[AnswerRow]  # the standard fields the order holds, in the form's order
+    extra: list[AnswerRow]
+    tickets: list[TicketAnswers]  # the tickets that have answers
+
+
+def answers_of(order: Order, tickets=None) -> OrderAnswers:
+    """Everything the buyer answered on the registration form, ready to show (the buyer's
+    order page; later the back-office order and customer pages). One query, none when the
+    order's `tickets` are given (with date__event)."""
+    if tickets is None:
+        tickets = list(order.tickets.select_related("date__event").order_by("id"))
+    buyer = []
+    for key, (label, _mode) in STANDARD_FIELDS.items():
+        value = getattr(order, key)
+        if value in ("", None):
+            continue
+        if key == "title":
+            text = str(Title(value).label) if value in Title.values else value
+        elif key == "birth_date":
+            text = formats.date_format(value, "SHORT_DATE_FORMAT")
+            value = value.isoformat()
+        else:
+            text = value
+        buyer.append(AnswerRow(str(label), key, value, text))
+    return OrderAnswers(
+        buyer=buyer,
+        extra=[_row(answer) for answer in order.answers or []],
+        tickets=[
+            TicketAnswers(ticket, number, [_row(answer) for answer in ticket.answers])
+            for number, ticket in enumerate(tickets, start=1)
+            if ticket.answers
+        ],
+    )
+
+
+def _row(answer: dict) -> AnswerRow:
+    kind, value = answer.get("kind", ""), answer.get("value")
+    file = None
+    if kind == FormField.Kind.FILE and isinstance(value, dict):
+        file, text = value, value.get("name", "")
+    elif kind == FormField.Kind.MULTIPLE and isinstance(value, list):
+        text = ", ".join(str(v) for v in value)
+    elif kind == FormField.Kind.DATE and isinstance(value, str):
+        try:
+            text = formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            text = value
+    elif kind == FormField.Kind.NUMBER and value is not None:
+        text = formats.number_format(value)
+    else:
+        text = "" if value is None else str(value)
+    return AnswerRow(answer.get("label", ""), kind, value, text, file)
+
+
+def answer_file(order: Order, token: str) -> dict | None:
+    """The file an answer of this order (or of one of its tickets) holds under `token`."""
+    if not token:
+        return None
+    lists = [order.answers or [], *order.tickets.values_list("answers", flat=True)]
+    for answers in lists:
+        for answer in answers or []:
+            value = answer.get("value")
+            is_file = answer.get("kind") == FormField.Kind.FILE and isinstance(value, dict)
+            if is_file and value.get("token") == token:
+                return value
+    return None

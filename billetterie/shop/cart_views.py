@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from billetterie.core.exceptions import DomainError
+from billetterie.core.exceptions import DomainError, InvalidInput
 from billetterie.orders import queries as sales
 from billetterie.orders.exceptions import CartEmpty, CartExpired
 from billetterie.orders.services import cart as carts
 from billetterie.orders.services import checkout as checkouts
+from billetterie.orders.services import registration
 from billetterie.shop import tracking as ike
 from billetterie.shop.cart_session import cart_of
 from billetterie.shop.forms import CheckoutForm, to_int
@@ -125,22 +126,54 @@ def cart_empty(request, organizer, shop):
     return _to_cart(shop)
 
 
+def _checkout_form(request, shop, lines, *, bound: bool):
+    """The checkout form for these cart lines, from the shop's registration form."""
+    slots = registration.ticket_slots(lines)
+    config = sales.registration_form(shop, {line.price_id for line in lines})
+    form = CheckoutForm(
+        request.POST if bound else None,
+        request.FILES if bound else None,
+        config=config,
+        slots=slots,
+        language=request.LANGUAGE_CODE,
+    )
+    return form, config, slots
+
+
 @require_http_methods(["GET", "POST"])
 def checkout(request, organizer, shop):
     shop = shop_of(organizer, shop)
     cart = cart_of(request, shop)
     if request.method == "POST":
-        form = CheckoutForm(request.POST)
-        if form.is_valid():
+        if cart is None:
+            messages.error(request, CartEmpty.default_message)
+            return _to_cart(shop)
+        # a read that drops nothing: an expired line is reported by order_place, which
+        # refuses the whole cart (and the cart page then lists what went back on sale)
+        form, config, slots = _checkout_form(request, shop, sales.live_cart_lines(cart), bound=True)
+        cleaned = None
+        form_ok = form.is_valid()
+        try:
+            cleaned = registration.answers_clean(
+                form=config,
+                data=request.POST,
+                files=request.FILES,
+                slots=slots,
+                language=request.LANGUAGE_CODE,
+            )
+        except InvalidInput as refusal:
+            form.add_refusal(refusal)
+        if form_ok and cleaned is not None:
+            buyer = cleaned.answers.buyer
             try:
-                if cart is None:
-                    raise CartEmpty()
                 order = checkouts.order_place(
                     cart=cart,
-                    email=form.cleaned_data["email"],
-                    first_name=form.cleaned_data["first_name"],
-                    last_name=form.cleaned_data["last_name"],
+                    email=buyer["email"],
+                    first_name=buyer.get("first_name", ""),
+                    last_name=buyer.get("last_name", ""),
                     language=request.LANGUAGE_CODE,
+                    answers=cleaned.answers,
+                    ticket_answers=cleaned.ticket_answers,
                 )
             except DomainError as refusal:
                 messages.error(request, refusal.message)
@@ -149,8 +182,6 @@ def checkout(request, organizer, shop):
             if ike.is_on(shop):
                 ike.remember(request, shop, ike.CART_CONFIRM, sales.order_tracking_data(order))
             return redirect("shop:order", order.secret)
-    else:
-        form = CheckoutForm()
     view = _read(cart)
     if view.dropped:
         messages.error(request, CartExpired.default_message)
@@ -158,6 +189,8 @@ def checkout(request, organizer, shop):
     if not view.lines:
         messages.error(request, CartEmpty.default_message)
         return _to_cart(shop)
+    if request.method != "POST":
+        form, _config, _slots = _checkout_form(request, shop, view.lines, bound=False)
     context = {**shop_context(request, shop), "cart": view, "form": form, **_countdown(view)}
     # e-tickets are the only delivery: the delivery step is part of the checkout page
     data = sales.cart_tracking_data(view.lines, shop=shop)

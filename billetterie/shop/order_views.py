@@ -1,12 +1,14 @@
 """The buyer's order page, reached by its unguessable link (from the confirmation email)."""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.core.files.storage import storages
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
 from billetterie.core.exceptions import DomainError
 from billetterie.documents.tickets import render_tickets_pdf
+from billetterie.orders import queries as sales
 from billetterie.orders.confirmation import ticket_documents
 from billetterie.orders.models import Order, Ticket
 from billetterie.payments import services as payments
@@ -35,11 +37,13 @@ def order_page(request, secret):
             messages.success(request, result.message)
         return redirect("shop:order", secret)
     tickets = list(order.tickets.select_related("date__event", "zone", "seat").order_by("id"))
+    answers = sales.answers_of(order, tickets)
     methods = payments.methods_for(order) if order.state == Order.State.PENDING else []
     context = {
         "order": order,
         "shop": order.shop,
         "tickets": tickets,
+        "answers": answers,
         "methods": methods,
         "selected_method": methods[0].identifier if methods else "",
         "transactions": order.transactions.order_by("created_at"),
@@ -61,3 +65,22 @@ def order_tickets_pdf(request, secret):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="tickets-{order.code}.pdf"'
     return response
+
+
+def order_file(request, secret, token):
+    """A file the buyer uploaded with the registration form, only through the order's
+    secret link; always as a download, never rendered by the browser."""
+    order = _order(secret)
+    file = sales.answer_file(order, token)
+    if file is None:
+        raise Http404
+    try:
+        handle = storages["private"].open(file["path"], "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=file.get("name") or "file",
+        content_type=file.get("content_type") or "application/octet-stream",
+    )

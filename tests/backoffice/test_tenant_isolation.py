@@ -43,6 +43,8 @@ from billetterie.core.models import (
 )
 from billetterie.inventory.models import DateSeat, Hold, Quota
 from billetterie.notifications.models import OutboxMessage
+from billetterie.orders.form_models import FormField, RegistrationForm
+from billetterie.orders.services import registration
 from billetterie.shop.models import ShopTracking
 from tests import factories as f
 from tests.catalog_factories import make_event_with_date, make_price, make_venue
@@ -90,6 +92,7 @@ class Victim:
     price: Price
     option: TicketOption
     image: EventImage
+    question: FormField
 
 
 @dataclass
@@ -119,6 +122,13 @@ def victim(db) -> Victim:
         price=price, actor=None, name="Victim wine", amount="8.00", group=group
     )
     image = images.image_upload(event=event, actor=None, kind="gallery", upload=jpeg("v.jpg"))
+    registration.form_modes_set(shop=shop, actor=None, modes={"phone": "required"})
+    registration.form_field_create(
+        shop=shop, actor=None, kind="text", labels={"fr": "Régime"}, required=True
+    )
+    question = registration.form_field_create(
+        shop=shop, actor=None, kind="text", labels={"fr": "Nom du participant"}, price=price
+    )
     return Victim(
         organizer,
         shop,
@@ -136,6 +146,7 @@ def victim(db) -> Victim:
         price=price,
         option=option,
         image=image,
+        question=question,
     )
 
 
@@ -173,11 +184,18 @@ def kwarg_values(victim: Victim) -> dict:
         "price_id": victim.price.pk,
         "option_id": victim.option.pk,
         "image_id": victim.image.pk,
+        "field_id": victim.question.pk,
     }
 
 
 # The one field whose valid value differs between forms: which form a URL posts.
-KIND_BY_URL = {"zone_create": "free", "image_upload": "gallery"}
+KIND_BY_URL = {
+    "zone_create": "free",
+    "image_upload": "gallery",
+    "registration_field_create": "text",
+    "registration_question_create": "text",
+    "registration_field_edit": "text",
+}
 
 
 def post_data(victim: Victim, attacker: Attacker, name: str = "") -> dict:
@@ -216,6 +234,12 @@ def post_data(victim: Victim, attacker: Attacker, name: str = "") -> dict:
         # shop tracking (SHOP-8)
         "head_code": "<script>steal()</script>",
         "extra_script_src": "https://evil.example.org",
+        # registration form (SHOP-4): a field form (with "kind" "text" it would succeed)
+        "label_fr": "Hacked",
+        "label_en": "Hacked",
+        "required": "on",
+        "direction": "up",
+        **{key: "hidden" for key in ("first_name", "last_name", "phone", "company")},
     }
 
 
@@ -260,6 +284,12 @@ def snapshot(organizer: Organizer) -> dict:
         ),
         "tracking": list(
             ShopTracking.objects.filter(shop__organizer=organizer).order_by("pk").values()
+        ),
+        "registration": list(
+            RegistrationForm.objects.filter(shop__organizer=organizer).order_by("pk").values()
+        ),
+        "form_fields": list(
+            FormField.objects.filter(shop__organizer=organizer).order_by("pk").values()
         ),
         "audit": AuditLogEntry.objects.filter(organizer=organizer).count(),
         "emails": OutboxMessage.objects.filter(organizer_id=organizer.pk).count(),

@@ -108,3 +108,14 @@ def test_no_email_url_writes_files_into_the_data_dir(tmp_path):
 def test_unsupported_email_url_is_an_error(url, tmp_path):
     with pytest.raises(ValueError, match="not supported"):
         config.mailer(url, tmp_path)
+
+
+def test_buyers_documents_are_stored_outside_the_served_media_folder():
+    from pathlib import Path
+
+    from billetterie import settings as production
+
+    private = Path(production.STORAGES["private"]["OPTIONS"]["location"])
+    assert production.STORAGES["private"]["OPTIONS"]["base_url"] is None
+    assert Path(production.MEDIA_ROOT) not in private.parents
+    assert private != Path(production.MEDIA_ROOT)

@@ -12,7 +12,9 @@ from billetterie.core.services.staff import normalize_email
 from billetterie.inventory import services as inventory
 from billetterie.inventory.exceptions import HoldExpired
 from billetterie.inventory.models import DateSeat
+from billetterie.orders import uploads
 from billetterie.orders.exceptions import CartEmpty, CartExpired, OrderNotPayable
+from billetterie.orders.form_models import DETAIL_FIELDS
 from billetterie.orders.models import (
     Cart,
     Customer,
@@ -22,6 +24,7 @@ from billetterie.orders.models import (
     Ticket,
 )
 from billetterie.orders.services.cart import cart_read
+from billetterie.orders.services.registration import BuyerAnswers, store_answers
 
 logger = logging.getLogger(__name__)
 
@@ -41,18 +44,35 @@ def _next_number(shop) -> int:
     return counter.last
 
 
-def customer_for(*, organizer, email: str, first_name: str, last_name: str, language: str):
-    """The organizer's customer with this email, created on first purchase (DATA-1)."""
+def customer_for(
+    *,
+    organizer,
+    email: str,
+    first_name: str,
+    last_name: str,
+    language: str,
+    details: dict | None = None,
+):
+    """The organizer's customer with this email, created on first purchase (DATA-1). The
+    details a later order gives (address, phone, ...) replace the ones it had; a detail
+    the order leaves empty keeps the customer's."""
+    details = {key: value for key, value in (details or {}).items() if value not in ("", None)}
     customer, created = Customer.objects.get_or_create(
         organizer=organizer,
         email=email,
-        defaults={"first_name": first_name, "last_name": last_name, "language": language},
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "language": language,
+            **details,
+        },
     )
-    if not created and (first_name or last_name):
+    if not created and (first_name or last_name or details):
         Customer.objects.filter(pk=customer.pk).update(
             first_name=first_name or customer.first_name,
             last_name=last_name or customer.last_name,
             language=language,
+            **details,
         )
     return customer
 
@@ -67,11 +87,18 @@ def order_place(
     language: str = "fr",
     payment_method: str = "",
     payment_window: timedelta = DEFAULT_PAYMENT_WINDOW,
+    answers: BuyerAnswers | None = None,
+    ticket_answers: dict | None = None,
 ) -> Order:
     """Turn the cart into an order waiting for payment, with one ticket per place.
 
     The cart's holds become the order's (confirmed: they no longer expire with the cart);
     if any of them expired meanwhile, nothing is placed and the buyer is told.
+
+    `answers` and `ticket_answers` are the registration form's answers as
+    registration.answers_clean returns them (SHOP-4): the buyer's details and extra fields
+    go on the order, each ticket gets the answers of its (cart line id, index) slot. Their
+    files are stored last, once nothing else can refuse the order.
     """
     view = cart_read(cart=cart)
     if view.dropped:
@@ -80,12 +107,16 @@ def order_place(
         raise CartEmpty()
     shop = cart.shop
     email = normalize_email(email)
+    answers = answers or BuyerAnswers()
+    ticket_answers = ticket_answers or {}
+    details = {key: value for key, value in answers.buyer.items() if key in DETAIL_FIELDS}
     customer = customer_for(
         organizer=shop.organizer,
         email=email,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         language=language,
+        details=details,
     )
     order = Order.objects.create(
         shop=shop,
@@ -99,9 +130,10 @@ def order_place(
         total=view.total,
         payment_method=payment_method,
         expires_at=timezone.now() + payment_window,
+        **details,
     )
     holder = order.buyer_name
-    tickets = []
+    tickets, slots = [], []
     for line in view.lines:
         try:
             inventory.confirm(line.hold)
@@ -125,7 +157,20 @@ def order_place(
                     holder_name=holder,
                 )
             )
-    Ticket.objects.bulk_create(tickets)
+            slots.append((line.pk, index))
+    stored: list[str] = []
+    try:
+        order.answers = store_answers(answers.extra, organizer_id=shop.organizer_id, stored=stored)
+        for ticket, slot in zip(tickets, slots, strict=True):
+            ticket.answers = store_answers(
+                ticket_answers.get(slot, []), organizer_id=shop.organizer_id, stored=stored
+            )
+        if order.answers:
+            order.save(update_fields=["answers"])
+        Ticket.objects.bulk_create(tickets)
+    except BaseException:
+        uploads.delete_stored(stored)  # the transaction rolls back: no file without its order
+        raise
     cart.lines.all().delete()
     log(order, "placed", total=str(order.total), tickets=len(tickets))
     return order
