@@ -37,3 +37,18 @@ class OrderNotPayable(DomainError):
     code = "order_not_payable"
     default_message = _("This order cannot be paid any more.")
     http_status = 409
+
+
+class PromotionRefused(DomainError):
+    """A promo code that does not apply: unknown, expired, used up or not for this cart."""
+
+    code = "promotion_refused"
+    default_message = _("This promo code is not valid.")
+
+
+class PromotionUsedUp(DomainError):
+    code = "promotion_used_up"
+    default_message = _(
+        "A reduction in your cart was used up meanwhile. Check your cart and order again."
+    )
+    http_status = 409

@@ -22,6 +22,7 @@ from billetterie.orders.form_models import (  # noqa: F401 (the form models' app
     FormField,
     RegistrationForm,
 )
+from billetterie.orders.promotion_models import Promotion  # noqa: F401 (SHOP-6)
 
 
 def new_secret() -> str:
@@ -63,6 +64,7 @@ class Cart(models.Model):
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="carts")
     key = models.CharField(max_length=64, unique=True, default=new_secret)
     language = models.CharField(max_length=8, default="fr")
+    promo_code = models.CharField(max_length=40, blank=True)  # normalized (SHOP-6)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -124,6 +126,8 @@ class Order(BuyerDetails):
     paid_at = models.DateTimeField(null=True, blank=True)
     # the extra fields of the registration form: [{"field", "label", "kind", "value"}]
     answers = models.JSONField(default=list, blank=True)
+    # the reductions applied when it was placed (SHOP-6): [{"promotion", "name", "amount"}]
+    discounts = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -17,7 +17,7 @@ from billetterie.core.models import Shop
 from billetterie.inventory.models import DateSeat, Hold
 from billetterie.orders.exceptions import NotOnSale
 from billetterie.orders.form_models import STANDARD_FIELDS, FormField, Mode, RegistrationForm, Title
-from billetterie.orders.models import CartLine, Order, Ticket
+from billetterie.orders.models import CartLine, Order, Promotion, Ticket
 from billetterie.orders.services.sellable import check_sellable_online
 
 SEAT_CATEGORY_STYLES = 6  # .cat-0 .. .cat-5 in app.css
@@ -422,3 +422,13 @@ def answer_file(order: Order, token: str) -> dict | None:
             if is_file and value.get("token") == token:
                 return value
     return None
+
+
+# --- promotions (SHOP-6) ---------------------------------------------------------------------
+def promotions_of_shop(shop):
+    return Promotion.objects.filter(shop=shop).prefetch_related("events", "prices")
+
+
+def promotion_of_shop(shop, promotion_id: int):
+    """The shop's promotion with this id, or 404 (an id of another shop reaches nothing)."""
+    return get_object_or_404(promotions_of_shop(shop), pk=promotion_id)

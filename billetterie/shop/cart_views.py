@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from billetterie.core.exceptions import DomainError, InvalidInput
+from billetterie.core.http import client_ip
 from billetterie.orders import queries as sales
 from billetterie.orders.exceptions import CartEmpty, CartExpired
 from billetterie.orders.services import cart as carts
 from billetterie.orders.services import checkout as checkouts
-from billetterie.orders.services import registration
+from billetterie.orders.services import promotions, registration
 from billetterie.shop import tracking as ike
 from billetterie.shop.cart_session import cart_of
 from billetterie.shop.forms import CheckoutForm, to_int
@@ -123,6 +124,31 @@ def cart_empty(request, organizer, shop):
         messages.success(request, _("Your cart is empty: the places went back on sale."))
         if before is not None:
             ike.remember(request, shop, ike.CART_EMPTY, before)
+    return _to_cart(shop)
+
+
+@require_POST
+def cart_promo(request, organizer, shop):
+    """Apply a promo code to the cart (SHOP-6), or remove it (`remove` in the body)."""
+    shop = shop_of(organizer, shop)
+    cart = cart_of(request, shop)
+    if cart is None:
+        messages.error(request, CartEmpty.default_message)
+        return _to_cart(shop)
+    if request.POST.get("remove"):
+        promotions.cart_remove_code(cart=cart)
+        messages.success(request, _("The promo code is removed."))
+        return _to_cart(shop)
+    try:
+        promotion = promotions.cart_apply_code(
+            cart=cart, code=request.POST.get("code", ""), client_ip=client_ip(request)
+        )
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request, _("The promo code “%(name)s” is applied.") % {"name": promotion.name}
+        )
     return _to_cart(shop)
 
 

@@ -17,5 +17,6 @@ urlpatterns = [
     path(f"{shop}cart/update/", cart_views.cart_update, name="cart_update"),
     path(f"{shop}cart/remove/", cart_views.cart_remove, name="cart_remove"),
     path(f"{shop}cart/empty/", cart_views.cart_empty, name="cart_empty"),
+    path(f"{shop}cart/promo/", cart_views.cart_promo, name="cart_promo"),
     path(f"{shop}checkout/", cart_views.checkout, name="checkout"),
 ]

@@ -4,7 +4,7 @@ Every line owns an inventory hold; removing the line gives the places back. A li
 hold expired is dropped the next time the cart is read, and the buyer is told.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -20,6 +20,7 @@ from billetterie.inventory import services as inventory
 from billetterie.inventory.models import Hold
 from billetterie.orders.exceptions import AmountBelowMinimum, NotOnSale, TooManyTickets
 from billetterie.orders.models import Cart, CartLine
+from billetterie.orders.services import promotions
 from billetterie.orders.services.sellable import check_sellable_online
 
 
@@ -182,8 +183,19 @@ def cart_update(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
 class CartView:
     lines: list[CartLine]
     dropped: list[str]  # descriptions of lines whose hold expired
-    total: Decimal
+    total: Decimal  # the lines at their list prices
     expires_at: object | None
+    discounts: list = field(default_factory=list)  # promotions.Discount (SHOP-6)
+    promo_code: str = ""
+
+    @property
+    def discount_total(self) -> Decimal:
+        return sum((d.amount for d in self.discounts), Decimal("0.00"))
+
+    @property
+    def to_pay(self) -> Decimal:
+        """The total after the reductions."""
+        return max(self.total - self.discount_total, Decimal("0.00"))
 
 
 def cart_read(*, cart: Cart) -> CartView:
@@ -204,4 +216,14 @@ def cart_read(*, cart: Cart) -> CartView:
             live.append(line)
     total = sum((line.unit_amount * line.quantity for line in live), Decimal("0.00"))
     expires = min((line.hold.expires_at for line in live if line.hold.expires_at), default=None)
-    return CartView(lines=live, dropped=dropped, total=total, expires_at=expires)
+    discounts = (
+        promotions.cart_discounts_of(cart=cart, lines=live, total=total, now=now) if live else []
+    )
+    return CartView(
+        lines=live,
+        dropped=dropped,
+        total=total,
+        expires_at=expires,
+        discounts=discounts,
+        promo_code=cart.promo_code,
+    )

@@ -13,16 +13,23 @@ from billetterie.inventory import services as inventory
 from billetterie.inventory.exceptions import HoldExpired
 from billetterie.inventory.models import DateSeat
 from billetterie.orders import uploads
-from billetterie.orders.exceptions import CartEmpty, CartExpired, OrderNotPayable
+from billetterie.orders.exceptions import (
+    CartEmpty,
+    CartExpired,
+    OrderNotPayable,
+    PromotionUsedUp,
+)
 from billetterie.orders.form_models import DETAIL_FIELDS
 from billetterie.orders.models import (
     Cart,
     Customer,
     Order,
     OrderEvent,
+    Promotion,
     ShopOrderCounter,
     Ticket,
 )
+from billetterie.orders.services import promotions
 from billetterie.orders.services.cart import cart_read
 from billetterie.orders.services.registration import BuyerAnswers, store_answers
 
@@ -77,6 +84,23 @@ def customer_for(
     return customer
 
 
+def _check_code_still_usable(cart: Cart, view) -> None:
+    """The buyer saw their code's reduction: if the code stopped applying (used up or
+    expired meanwhile), the order is not placed at another price without telling them."""
+    if not cart.promo_code:
+        return
+    if any(d.promotion.kind == Promotion.Kind.CODE for d in view.discounts):
+        return
+    promotion = Promotion.objects.filter(
+        shop_id=cart.shop_id, kind=Promotion.Kind.CODE, code=cart.promo_code
+    ).first()
+    if promotion is not None and not promotion.is_valid_at(timezone.now()):
+        raise PromotionUsedUp(
+            _("The promo code %(code)s cannot be used any more: remove it from your cart.")
+            % {"code": cart.promo_code}
+        )
+
+
 @transaction.atomic
 def order_place(
     *,
@@ -106,6 +130,9 @@ def order_place(
     if not view.lines:
         raise CartEmpty()
     shop = cart.shop
+    _check_code_still_usable(cart, view)
+    # one use of each applied promotion, refused if one was used up meanwhile (SHOP-6)
+    promotions.promotions_consume(view.discounts)
     email = normalize_email(email)
     answers = answers or BuyerAnswers()
     ticket_answers = ticket_answers or {}
@@ -127,7 +154,8 @@ def order_place(
         last_name=last_name.strip(),
         language=language,
         currency=shop.currency,
-        total=view.total,
+        total=view.to_pay,
+        discounts=[d.as_dict() for d in view.discounts],
         payment_method=payment_method,
         expires_at=timezone.now() + payment_window,
         **details,
@@ -172,7 +200,7 @@ def order_place(
         uploads.delete_stored(stored)  # the transaction rolls back: no file without its order
         raise
     cart.lines.all().delete()
-    log(order, "placed", total=str(order.total), tickets=len(tickets))
+    log(order, "placed", total=str(order.total), tickets=len(tickets), discounts=order.discounts)
     return order
 
 
