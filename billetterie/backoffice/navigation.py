@@ -30,6 +30,7 @@ ENTRIES: list[Entry] = [
     Entry(
         _("Registration form"), "backoffice:registration", Level.VIEW, scope="shop", section=True
     ),
+    Entry(_("Promotions"), "backoffice:promotions", Level.VIEW, scope="shop", section=True),
     Entry(_("Tracking"), "backoffice:shop_tracking", Level.MANAGE, scope="shop"),
     Entry(_("Venues"), "backoffice:venues", Level.MANAGE, organizer_wide=True, section=True),
     Entry(_("Team"), "backoffice:team", Level.MANAGE, organizer_wide=True),

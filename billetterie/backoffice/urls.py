@@ -6,6 +6,7 @@ from billetterie.backoffice.views import (
     catalog,
     organizers,
     prices,
+    promotions,
     registration,
     team,
     tracking,
@@ -72,6 +73,27 @@ urlpatterns = [
         "o/<slug:organizer>/s/<slug:shop>/registration/fields/<int:field_id>/move/",
         registration.field_move,
         name="registration_field_move",
+    ),
+    # promotions (SHOP-6)
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/promotions/",
+        promotions.promotion_list,
+        name="promotions",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/promotions/new/",
+        promotions.promotion_new,
+        name="promotion_create",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/promotions/<int:promotion_id>/edit/",
+        promotions.promotion_edit,
+        name="promotion_edit",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/promotions/<int:promotion_id>/delete/",
+        promotions.promotion_delete,
+        name="promotion_delete",
     ),
     path("o/<slug:organizer>/team/", team.team_page, name="team"),
     path("o/<slug:organizer>/team/new/", team.team_create, name="team_create"),

@@ -44,7 +44,8 @@ from billetterie.core.models import (
 from billetterie.inventory.models import DateSeat, Hold, Quota
 from billetterie.notifications.models import OutboxMessage
 from billetterie.orders.form_models import FormField, RegistrationForm
-from billetterie.orders.services import registration
+from billetterie.orders.promotion_models import Promotion
+from billetterie.orders.services import promotions, registration
 from billetterie.shop.models import ShopTracking
 from tests import factories as f
 from tests.catalog_factories import make_event_with_date, make_price, make_venue
@@ -93,6 +94,7 @@ class Victim:
     option: TicketOption
     image: EventImage
     question: FormField
+    promotion: Promotion
 
 
 @dataclass
@@ -129,6 +131,17 @@ def victim(db) -> Victim:
     question = registration.form_field_create(
         shop=shop, actor=None, kind="text", labels={"fr": "Nom du participant"}, price=price
     )
+    promotion = promotions.promotion_create(
+        shop=shop,
+        actor=None,
+        name="Victim friends",
+        kind="code",
+        code="VICTIM",
+        reduction="percent",
+        value="10",
+        events=[event],
+        prices=[price],
+    )
     return Victim(
         organizer,
         shop,
@@ -147,6 +160,7 @@ def victim(db) -> Victim:
         option=option,
         image=image,
         question=question,
+        promotion=promotion,
     )
 
 
@@ -185,6 +199,7 @@ def kwarg_values(victim: Victim) -> dict:
         "option_id": victim.option.pk,
         "image_id": victim.image.pk,
         "field_id": victim.question.pk,
+        "promotion_id": victim.promotion.pk,
     }
 
 
@@ -195,6 +210,8 @@ KIND_BY_URL = {
     "registration_field_create": "text",
     "registration_question_create": "text",
     "registration_field_edit": "text",
+    "promotion_create": "code",
+    "promotion_edit": "code",
 }
 
 
@@ -240,6 +257,14 @@ def post_data(victim: Victim, attacker: Attacker, name: str = "") -> dict:
         "required": "on",
         "direction": "up",
         **{key: "hidden" for key in ("first_name", "last_name", "phone", "company")},
+        # promotions (SHOP-6): with "kind" "code" a promotion form would succeed
+        "code": "HACKED",
+        "reduction": "percent",
+        "value": "100",
+        "min_tickets": 1,
+        "active": "on",
+        "events": [victim.event.pk],
+        "prices": [victim.price.pk],
     }
 
 
@@ -290,6 +315,19 @@ def snapshot(organizer: Organizer) -> dict:
         ),
         "form_fields": list(
             FormField.objects.filter(shop__organizer=organizer).order_by("pk").values()
+        ),
+        "promotions": list(
+            Promotion.objects.filter(shop__organizer=organizer).order_by("pk").values()
+        ),
+        "promotion_events": sorted(
+            Promotion.events.through.objects.filter(
+                promotion__shop__organizer=organizer
+            ).values_list("promotion_id", "event_id")
+        ),
+        "promotion_prices": sorted(
+            Promotion.prices.through.objects.filter(
+                promotion__shop__organizer=organizer
+            ).values_list("promotion_id", "price_id")
         ),
         "audit": AuditLogEntry.objects.filter(organizer=organizer).count(),
         "emails": OutboxMessage.objects.filter(organizer_id=organizer.pk).count(),
