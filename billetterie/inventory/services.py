@@ -217,15 +217,6 @@ def confirm(hold: Hold) -> Hold:
     return hold
 
 
-def extend(hold: Hold, *, ttl: timedelta = DEFAULT_HOLD_TIME) -> bool:
-    """Give an active hold more time (the buyer is at the payment step)."""
-    return bool(
-        Hold.objects.filter(pk=hold.pk, state=Hold.State.ACTIVE).update(
-            expires_at=timezone.now() + ttl
-        )
-    )
-
-
 def release_expired(*, date: EventDate | None = None, now=None, limit: int = 1000) -> int:
     """Expire active holds past their time; each in its own short transaction."""
     now = now or timezone.now()

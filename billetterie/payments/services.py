@@ -1,12 +1,11 @@
 """Starting payments and recording their outcome (PAY-1, PAY-2)."""
 
 from django.db import transaction
-from django.utils import timezone
 
 from billetterie.orders.models import Order
 from billetterie.payments import registry
 from billetterie.payments.exceptions import MethodUnavailable
-from billetterie.payments.models import ShopPaymentMethod, Transaction
+from billetterie.payments.models import ShopPaymentMethod
 
 # the built-in providers register on import
 from billetterie.payments.providers import free, onsite, testcard  # noqa: F401
@@ -41,15 +40,3 @@ def shop_methods_set(*, shop, providers: list[str]) -> None:
         ShopPaymentMethod.objects.update_or_create(
             shop=shop, provider=identifier, defaults={"enabled": True, "position": position}
         )
-
-
-def transaction_new(*, order: Order, provider: str) -> Transaction:
-    return Transaction.objects.create(
-        order=order, provider=provider, amount=order.total, currency=order.currency
-    )
-
-
-def transaction_fail(tx: Transaction, *, note: str) -> None:
-    Transaction.objects.filter(pk=tx.pk).update(
-        state=Transaction.State.FAILED, bank_note=note[:300], updated_at=timezone.now()
-    )

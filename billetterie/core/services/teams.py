@@ -1,13 +1,12 @@
 """Teams and grants: who may do what (ORG-2). Only managers of the organizer change them."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from billetterie.core import audit
 from billetterie.core.exceptions import InvalidInput, PermissionRefused
 from billetterie.core.models import Grant, Level, Organizer, Shop, Team, User
-from billetterie.core.permissions import has_level, require_level
+from billetterie.core.permissions import require_level
 
 
 def _require_organizer_manager(actor: User, organizer: Organizer) -> None:
@@ -206,11 +205,3 @@ def grant_revoke(*, grant: Grant, actor: User) -> None:
         changes={"level": grant.level, "scope": str(grant.scope_label)},
     )
     grant.delete()
-
-
-def grants_held_by(user: User, organizer: Organizer):
-    return Grant.objects.filter(Q(user=user) | Q(team__members=user), organizer=organizer)
-
-
-def can_manage_team(user: User, organizer: Organizer) -> bool:
-    return has_level(user, organizer, Level.MANAGE)

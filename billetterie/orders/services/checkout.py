@@ -261,11 +261,3 @@ def orders_expire_due(*, limit: int = 500) -> int:
 
 def order_total_due(order: Order) -> Decimal:
     return order.total if order.state == Order.State.PENDING else Decimal("0.00")
-
-
-def describe_expiry(order: Order) -> str:
-    if order.expires_at is None:
-        return ""
-    return _("Pay before %(time)s or the places go back on sale.") % {
-        "time": timezone.localtime(order.expires_at, order.shop.zone_info).strftime("%H:%M")
-    }
