@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.db.models import Q
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from billetterie.notifications.models import OutboxMessage
@@ -25,12 +27,18 @@ class Attachment:
     content: bytes
 
 
+def _render_plain(name: str, context: dict) -> str:
+    """A plain-text template rendered without HTML escaping: in a text email or a subject,
+    "O'Brien & Co" must read as written, not as "O&#x27;Brien &amp; Co"."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def render_email(template: str, context: dict, *, language: str) -> tuple[str, str, str]:
     """Subject, text and HTML of `emails/<template>` in the recipient's language."""
     with translation.override(language):
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        subject = _render_plain(f"emails/{template}_subject.txt", context).strip()
         subject = " ".join(subject.splitlines())
-        text = render_to_string(f"emails/{template}.txt", context)
+        text = _render_plain(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
     return subject, text, html
 
@@ -81,7 +89,7 @@ def outbox_send(message_id: int) -> bool:
     """Send one queued message. Idempotent: a message is claimed before it is sent, so two
     workers never send it twice. Returns True when sent."""
     claimed = OutboxMessage.objects.filter(pk=message_id, state=OutboxMessage.State.QUEUED).update(
-        state=OutboxMessage.State.SENDING
+        state=OutboxMessage.State.SENDING, claimed_at=timezone.now()
     )
     if not claimed:
         return False
@@ -120,9 +128,11 @@ def outbox_retry(*, older_than_seconds: int = 60) -> int:
     from billetterie.notifications.tasks import send_outbox_message
 
     cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    # a message stuck in "sending" for long belongs to a worker that died mid-send
-    OutboxMessage.objects.filter(
-        state=OutboxMessage.State.SENDING, created_at__lt=cutoff - timezone.timedelta(minutes=10)
+    # a message claimed long ago and still "sending" belongs to a worker that died
+    # mid-send; one claimed recently (even if queued long ago) is being sent right now
+    stale = timezone.now() - timezone.timedelta(minutes=10)
+    OutboxMessage.objects.filter(state=OutboxMessage.State.SENDING).filter(
+        Q(claimed_at__lt=stale) | Q(claimed_at__isnull=True, created_at__lt=stale)
     ).update(state=OutboxMessage.State.QUEUED)
     ids = list(
         OutboxMessage.objects.filter(

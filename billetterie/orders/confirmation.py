@@ -9,6 +9,7 @@ from django.utils import formats, timezone, translation
 from billetterie.core.money import format_money
 from billetterie.documents.tickets import TicketData, render_tickets_pdf
 from billetterie.notifications.services import Attachment, email_template_queue
+from billetterie.orders import queries as sales
 from billetterie.orders.models import Order, Ticket
 
 
@@ -53,6 +54,13 @@ def ticket_documents(order: Order) -> list[TicketData]:
     return documents
 
 
+def _answers(order: Order):
+    """The registration answers, labelled in the buyer's language: the email repeats them
+    so the buyer can check what they told the organizer."""
+    with translation.override(order.language):
+        return sales.answers_of(order)
+
+
 @transaction.atomic
 def confirmation_send(order: Order) -> None:
     pdf = render_tickets_pdf(ticket_documents(order), language=order.language)
@@ -65,6 +73,7 @@ def confirmation_send(order: Order) -> None:
             "link": order_url(order),
             "total": format_money(order.total, order.currency),
             "ticket_count": order.tickets.filter(state=Ticket.State.VALID).count(),
+            "answers": _answers(order),
         },
         language=order.language,
         organizer_id=order.shop.organizer_id,

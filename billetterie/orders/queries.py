@@ -214,11 +214,16 @@ def _tracking_item(*, date, zone, price_name, quantity, unit, shop) -> dict:
     }
 
 
-def _tracking_cart(items: list[dict], *, currency: str, order=None) -> dict:
+def _tracking_cart(items: list[dict], *, currency: str, order=None, discount=None) -> dict:
+    """`total` is what the buyer pays: the items at their prices less the reductions
+    (SHOP-6), reported apart as `discount`."""
+    listed = sum((Decimal(str(i["amount"])) for i in items), Decimal("0"))
+    discount = min(Decimal(discount or 0), listed)
     return {
         "order": order.code if order is not None else None,
         "currency": {"name": currency},
-        "total": tracking_amount(sum((Decimal(str(i["amount"])) for i in items), Decimal("0"))),
+        "total": tracking_amount(listed - discount),
+        "discount": tracking_amount(discount),
         "quantity": sum(i["quantity"] for i in items),
         "items": items,
     }
@@ -239,9 +244,9 @@ def live_cart_lines(cart) -> list[CartLine]:
     )
 
 
-def cart_tracking_data(lines, *, shop: Shop) -> dict:
+def cart_tracking_data(lines, *, shop: Shop, discount=None) -> dict:
     """The tracking shape of a cart's live lines (each with date__event, zone and price
-    loaded, as cart_read returns them): no query."""
+    loaded, as cart_read returns them) and the reductions they get: no query."""
     items = [
         _tracking_item(
             date=line.date,
@@ -253,7 +258,7 @@ def cart_tracking_data(lines, *, shop: Shop) -> dict:
         )
         for line in lines
     ]
-    return _tracking_cart(items, currency=shop.currency)
+    return _tracking_cart(items, currency=shop.currency, discount=discount)
 
 
 def order_tracking_data(order, tickets=None) -> dict:
@@ -283,7 +288,8 @@ def order_tracking_data(order, tickets=None) -> dict:
         )
         for g in groups.values()
     ]
-    return _tracking_cart(items, currency=order.currency, order=order)
+    discount = sum((Decimal(str(d["amount"])) for d in order.discounts), Decimal("0"))
+    return _tracking_cart(items, currency=order.currency, order=order, discount=discount)
 
 
 # --- the registration form and its answers (SHOP-4, DATA-1) ---------------------------------

@@ -61,7 +61,7 @@ def cart_page(request, organizer, shop):
         "expired_message": CartExpired.default_message if view.dropped else "",
         **_countdown(view),
     }
-    data = sales.cart_tracking_data(view.lines, shop=shop)
+    data = sales.cart_tracking_data(view.lines, shop=shop, discount=view.discount_total)
     return ike.render_page(request, shop, "shop/cart.html", context, events=[(ike.CART_VIEW, data)])
 
 
@@ -219,6 +219,6 @@ def checkout(request, organizer, shop):
         form, _config, _slots = _checkout_form(request, shop, view.lines, bound=False)
     context = {**shop_context(request, shop), "cart": view, "form": form, **_countdown(view)}
     # e-tickets are the only delivery: the delivery step is part of the checkout page
-    data = sales.cart_tracking_data(view.lines, shop=shop)
+    data = sales.cart_tracking_data(view.lines, shop=shop, discount=view.discount_total)
     events = [(ike.CART_DELIVERY_VIEW, data), (ike.CART_FORM_VIEW, data)]
     return ike.render_page(request, shop, "shop/checkout.html", context, events=events)

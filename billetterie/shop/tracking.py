@@ -14,12 +14,16 @@
 Shops without head code send no events and keep the project's policy unchanged.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.csp import CSP
 
 from billetterie.core.models import Shop
 from billetterie.orders import queries as sales
+from billetterie.orders.services import promotions
 from billetterie.orders.services.checkout import order_total_due
 from billetterie.shop.models import ShopTracking
 from billetterie.shop.services import is_valid_source
@@ -91,8 +95,17 @@ def payment_succeeded(request, order) -> bool:
 
 
 def cart_data(cart, shop: Shop) -> dict:
-    """The tracking shape of a cart's live lines, read without changing anything."""
-    return sales.cart_tracking_data(sales.live_cart_lines(cart), shop=shop)
+    """The tracking shape of a cart's live lines and their reductions, read without
+    changing anything."""
+    lines = sales.live_cart_lines(cart)
+    listed = sum((line.unit_amount * line.quantity for line in lines), Decimal("0.00"))
+    discounts = (
+        promotions.cart_discounts_of(cart=cart, lines=lines, total=listed, now=timezone.now())
+        if lines
+        else []
+    )
+    discount = sum((d.amount for d in discounts), Decimal("0.00"))
+    return sales.cart_tracking_data(lines, shop=shop, discount=discount)
 
 
 def policy(shop: Shop) -> dict | None:

@@ -5,13 +5,21 @@ Secure; and a cart hold that runs out while the buyer waits.
 Runs Debian's Chromium through Playwright against `live_server`; see tests/conftest.py.
 """
 
+import email
+import email.policy
+import io
 import re
+import time
+from pathlib import Path
 
+import pypdfium2
 import pytest
+import zxingcpp
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from billetterie.catalog.models import Event
+from billetterie.config import mailer
 from billetterie.inventory.models import DateSeat, Hold, Quota
 from billetterie.inventory.services import recount
 from billetterie.orders.models import Order
@@ -25,6 +33,43 @@ SHOP = "/theatre-demo/saison-2026-2027/"
 def demo(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     call_command("demo")
+
+
+@pytest.fixture
+def mail_dir(settings, tmp_path) -> Path:
+    """Emails go to files, as on a demo machine (EMAIL_URL=file://...)."""
+    directory = tmp_path / "mail"
+    settings.MAILERS = {"default": mailer(f"file://{directory}", tmp_path)}
+    return directory
+
+
+def emails_in(directory: Path, *, wait: float = 10.0) -> list[email.message.EmailMessage]:
+    """The messages Django's file backend wrote (one or more per file, each followed by a
+    line of 79 dashes), waiting a little for the first one: the confirmation goes out
+    after the payment's transaction commits."""
+    deadline = time.monotonic() + wait
+    while True:
+        messages = []
+        for path in sorted(directory.glob("*.log")):
+            for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if chunk.strip():
+                    messages.append(email.message_from_bytes(chunk, policy=email.policy.default))
+        if messages or time.monotonic() > deadline:
+            return messages
+        time.sleep(0.2)
+
+
+def qr_codes_of(pdf: bytes) -> list[str]:
+    """Every QR code zxing-cpp reads on the PDF's pages, rendered at 144 dpi."""
+    found = []
+    for page in pypdfium2.PdfDocument(io.BytesIO(pdf)):
+        image = page.render(scale=2).to_pil()
+        found += [
+            code.text
+            for code in zxingcpp.read_barcodes(image)
+            if code.format == zxingcpp.BarcodeFormat.QRCode
+        ]
+    return found
 
 
 @pytest.fixture
@@ -57,7 +102,7 @@ def free_places(event_name: str, zone_name: str, date=None) -> int:
 
 
 def test_guest_buys_play_and_concert_tickets_and_pays_by_card(
-    page: Page, live_server, demo, console_errors
+    page: Page, live_server, demo, mail_dir, console_errors
 ):
     page.goto(f"{live_server.url}{SHOP}")
     expect(page.get_by_role("heading", name="Saison 2026-2027", level=1)).to_be_visible()
@@ -127,6 +172,23 @@ def test_guest_buys_play_and_concert_tickets_and_pays_by_card(
     assert Hold.objects.filter(state=Hold.State.CONFIRMED).count() == 2
     assert recount() == []
     assert console_errors == []
+
+    # The confirmation email, as the file backend wrote it: in English like the checkout,
+    # one PDF whose QR codes are the three tickets' secrets, and the order page's link.
+    (message,) = emails_in(mail_dir)
+    assert message["To"] == "ana@example.org"
+    (attachment,) = [part for part in message.iter_attachments()]
+    assert attachment.get_content_type() == "application/pdf"
+    pdf = attachment.get_content()
+    secrets = sorted(order.tickets.values_list("secret", flat=True))
+    assert sorted(qr_codes_of(pdf)) == secrets
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Your 3 tickets are attached as one PDF." in body
+    assert f"/order/{order.secret}/" in body
+
+    # The link in the email opens the order page with the three tickets.
+    page.goto(f"{live_server.url}/order/{order.secret}/")
+    expect(page.locator("tr.ticket")).to_have_count(3)
 
 
 def test_a_hold_that_runs_out_goes_back_on_sale(

@@ -147,13 +147,29 @@ def test_a_message_being_sent_is_not_sent_by_another_worker(transport):
 
 def test_a_message_stuck_in_sending_goes_back_to_the_queue(transport):
     message = queue()
+    an_hour_ago = timezone.now() - timedelta(hours=1)
     OutboxMessage.objects.filter(pk=message.pk).update(
-        state=OutboxMessage.State.SENDING, created_at=timezone.now() - timedelta(hours=1)
+        state=OutboxMessage.State.SENDING, created_at=an_hour_ago, claimed_at=an_hour_ago
     )
     assert outbox_retry() == 1
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.SENT
     assert len(mail.outbox) == 1
+
+
+def test_an_old_message_claimed_just_now_is_left_to_its_worker(transport):
+    """A message queued long ago (SMTP was down) that a worker took a moment ago is being
+    sent: the retry must not put it back in the queue, or the buyer gets it twice."""
+    message = queue()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        state=OutboxMessage.State.SENDING,
+        created_at=timezone.now() - timedelta(hours=1),
+        claimed_at=timezone.now() - timedelta(seconds=5),
+    )
+    assert outbox_retry() == 0
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.SENDING
+    assert mail.outbox == []
 
 
 def test_template_email_is_rendered_in_the_recipients_language(transport):

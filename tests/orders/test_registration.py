@@ -417,3 +417,43 @@ def test_forms_are_scoped_to_their_shop(shop, concert, other_tenant):
         registration.form_field_update(
             field=mine, actor=other_manager, kind="text", labels={"fr": "x"}, required=False
         )
+
+
+def test_the_confirmation_email_repeats_the_answers_in_the_buyers_language(
+    shop, concert, django_capture_on_commit_callbacks
+):
+    """The buyer can check what they told the organizer; the plain text reads as typed
+    ("O'Brien & Co", not HTML entities) while the HTML part stays escaped."""
+    from django.core import mail
+
+    from billetterie.orders.confirmation import confirmation_send
+
+    date, standing, full, _reduced = concert
+    diet = registration.form_field_create(
+        shop=shop, actor=None, kind="text", labels={"fr": "Régime", "en": "Diet"}
+    )
+    attendee = add(shop, label="Participant", price=full, required=True)
+    cart, lines = cart_with(shop, date, standing, full, quantity=2)
+    slots = registration.ticket_slots(lines)
+    buyer = {**BUYER, "last_name": "O'Brien & Co"}
+    data = {
+        **buyer,
+        f"field-{diet.pk}": "Sans <noix>",
+        **{registration.question_name(s, attendee): f"Invité {s.number}" for s in slots},
+    }
+    form = queries.registration_form(shop, {line.price_id for line in lines})
+    cleaned = registration.answers_clean(
+        form=form, data=data, files={}, slots=slots, language="fr"
+    )
+    order = checkout.order_place(cart=cart, **buyer, language="fr", **vars(cleaned))
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmation_send(order)
+    (email,) = mail.outbox
+    text = email.body
+    assert "Bonjour Ana O'Brien & Co," in text
+    assert "Vos réponses" in text
+    assert "- Régime: Sans <noix>" in text
+    assert "- Participant: Invité 1" in text and "- Participant: Invité 2" in text
+    html = email.alternatives[0][0]
+    assert "Sans &lt;noix&gt;" in html and "<noix>" not in html
+    assert "O&#x27;Brien &amp; Co" in html

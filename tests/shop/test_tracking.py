@@ -5,6 +5,7 @@ events each page hands to shop.js. The browser side is tests/e2e/test_shop_track
 import json
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -14,6 +15,7 @@ from billetterie.core.exceptions import InvalidInput, PermissionRefused
 from billetterie.core.models import AuditLogEntry, Level
 from billetterie.inventory.models import Hold
 from billetterie.orders.models import CartLine, Order
+from billetterie.orders.services import promotions
 from billetterie.payments import services as payments
 from billetterie.payments.models import Transaction
 from billetterie.shop.models import ShopTracking
@@ -365,6 +367,7 @@ def test_cart_events_carry_the_cart(client, tracked):
         "order": None,
         "currency": {"name": "CHF"},
         "total": 90.0,
+        "discount": 0.0,
         "quantity": 2,
         "items": [
             {
@@ -382,6 +385,33 @@ def test_cart_events_carry_the_cart(client, tracked):
     }
     # one-shot: a reload tells only the view
     assert names(client.get(url("cart", shop))) == ["ike_page_changed", "ike_cart_view"]
+
+
+def test_the_cart_events_report_what_the_buyer_pays_after_reductions(client, tracked):
+    """An automatic reduction (SHOP-6) lowers the tracked total, on the cart, at checkout
+    and on the order: an analytics tag must not count money that was never asked for."""
+    shop = tracked["shop"]
+    promotions.promotion_create(
+        shop=shop,
+        actor=None,
+        name="Duo",
+        kind="automatic",
+        min_tickets=2,
+        reduction="fixed",
+        value=Decimal("10.00"),
+    )
+    client.post(date_url(tracked), {"price": tracked["full"].pk, "quantity": "2"})
+    cart = client.get(url("cart", shop))
+    for name in ("ike_cart_add", "ike_cart_view"):
+        detail = detail_of(cart, name)
+        assert (detail["total"], detail["discount"]) == (80.0, 10.0), name
+        assert sum(item["amount"] for item in detail["items"]) == 90.0
+    checkout = client.get(url("checkout", shop))
+    assert detail_of(checkout, "ike_cart_form_view")["total"] == 80.0
+    placed = client.post(url("checkout", shop), BUYER, follow=True)
+    confirmed = detail_of(placed, "ike_cart_confirm")
+    assert (confirmed["total"], confirmed["discount"]) == (80.0, 10.0)
+    assert Order.objects.get().total == Decimal("80.00")
 
 
 def test_update_delete_and_empty_events(client, tracked):
