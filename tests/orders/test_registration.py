@@ -442,9 +442,7 @@ def test_the_confirmation_email_repeats_the_answers_in_the_buyers_language(
         **{registration.question_name(s, attendee): f"Invité {s.number}" for s in slots},
     }
     form = queries.registration_form(shop, {line.price_id for line in lines})
-    cleaned = registration.answers_clean(
-        form=form, data=data, files={}, slots=slots, language="fr"
-    )
+    cleaned = registration.answers_clean(form=form, data=data, files={}, slots=slots, language="fr")
     order = checkout.order_place(cart=cart, **buyer, language="fr", **vars(cleaned))
     with django_capture_on_commit_callbacks(execute=True):
         confirmation_send(order)
@@ -457,3 +455,35 @@ def test_the_confirmation_email_repeats_the_answers_in_the_buyers_language(
     html = email.alternatives[0][0]
     assert "Sans &lt;noix&gt;" in html and "<noix>" not in html
     assert "O&#x27;Brien &amp; Co" in html
+
+
+def test_a_duplicated_event_asks_the_same_questions_of_its_tickets(shop, organizer, concert):
+    """CAT-7 copies prices; the per-price questions of the registration form follow them,
+    into the copy's shop, while the original keeps its own."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from billetterie.inventory import schedule
+
+    date, _standing, full, _reduced = concert
+    attendee = add(shop, label="Participant", price=full, required=True)
+    diet = add(shop, kind="choice", label="Menu", price=full, choices=["Viande", "Végé"])
+    add(shop, label="Remarque")  # a shop-wide field is not the price's: not copied
+    next_season = f.make_shop(organizer, "Saison 2027-2028")
+    starts = timezone.now() + timedelta(days=400)
+    (copy,) = schedule.event_duplicate(
+        event=date.event,
+        actor=None,
+        target_shop=next_season,
+        name="Reprise",
+        starts=[(starts, None)],
+    )
+    copied_price = copy.prices.get(name=full.name)
+    questions = list(FormField.objects.filter(price=copied_price))
+    assert [(q.shop_id, q.labels, q.kind, q.required, q.choices) for q in questions] == [
+        (next_season.pk, attendee.labels, "text", True, []),
+        (next_season.pk, diet.labels, "choice", False, ["Viande", "Végé"]),
+    ]
+    assert FormField.objects.filter(shop=next_season, price__isnull=True).count() == 0
+    assert FormField.objects.filter(price=full).count() == 2

@@ -12,6 +12,7 @@ from billetterie.catalog.models import (
     PriceAmount,
     TicketOption,
 )
+from billetterie.catalog.signals import price_copied
 from billetterie.core import audit
 from billetterie.core.exceptions import InvalidInput, PermissionRefused
 from billetterie.core.models import Level, Shop, User
@@ -86,6 +87,7 @@ def event_copy(*, event: Event, actor: User | None, target_shop: Shop, name: str
                 for o in price.options.all()
             ]
         )
+        price_copied.send(sender=Price, source=price, copy=new_price)
     for image in event.images.all():
         clone = EventImage(
             event=copy,

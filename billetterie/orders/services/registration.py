@@ -477,3 +477,23 @@ def store_answers(answers: list[Answer], *, organizer_id: int, stored: list[str]
             {"field": answer.field_id, "label": answer.label, "kind": answer.kind, "value": value}
         )
     return rows
+
+
+def price_questions_copy(sender, *, source: Price, copy: Price, **kwargs) -> None:
+    """A copied price asks the same questions of each ticket (CAT-7 copies an event with
+    its prices): the copies go into the form of the copy's shop, which may be another."""
+    shop_id = Price.objects.filter(pk=copy.pk).values_list("event__shop_id", flat=True).get()
+    FormField.objects.bulk_create(
+        [
+            FormField(
+                shop_id=shop_id,
+                price=copy,
+                kind=question.kind,
+                labels=question.labels,
+                required=question.required,
+                choices=question.choices,
+                position=question.position,
+            )
+            for question in FormField.objects.filter(price=source).order_by("position", "id")
+        ]
+    )
