@@ -54,6 +54,9 @@ def load() -> tuple[Organizer, bool]:
         currency="CHF",
         languages=["fr", "en", "de"],
         default_language="fr",
+        # the play's Saturdays open as a month calendar (CAT-5)
+        display_modes=["list", "month", "week"],
+        default_display_mode="month",
     )
     festival = organizers.shop_create(
         organizer=organizer,
@@ -111,6 +114,10 @@ def _catalog(organizer, season, festival, manager) -> None:
         description="Molière, mis en scène par la troupe du théâtre.",
     )
     first_saturday = today + timedelta(days=(5 - today.weekday()) % 7 + 14)
+    if (first_saturday + timedelta(days=14)).month != first_saturday.month:
+        # three Saturdays of one month: the month calendar shows the whole run at once
+        next_month = (first_saturday.replace(day=1) + timedelta(days=32)).replace(day=1)
+        first_saturday = next_month + timedelta(days=(5 - next_month.weekday()) % 7)
     schedule.dates_add(
         event=play,
         actor=manager,

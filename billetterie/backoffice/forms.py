@@ -2,9 +2,16 @@
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from billetterie.core.models import Level
+from billetterie.core.models import (
+    DisplayMode,
+    Level,
+    check_default_display_mode,
+    default_display_modes,
+    validate_display_modes,
+)
 from billetterie.core.money import Currency
 
 
@@ -100,6 +107,73 @@ class ShopForm(forms.Form):
     show_remaining_places = forms.BooleanField(
         label=_("Show buyers how many places are left"), required=False
     )
+    # Not required, so that a submission without them (an older form, a script) keeps the
+    # shop's display settings; the page always sends both.
+    display_modes = forms.MultipleChoiceField(
+        label=_("Ways to show the dates of an event"),
+        choices=[
+            (DisplayMode.LIST, _("List of dates")),
+            (DisplayMode.MONTH, _("Monthly calendar")),
+            (DisplayMode.WEEK, _("Weekly calendar")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        initial=default_display_modes,
+        help_text=_(
+            "Buyers can switch between the ways offered. An event with a single date "
+            "simply shows its date."
+        ),
+    )
+    default_display_mode = forms.ChoiceField(
+        label=_("Shown first"),
+        choices=DisplayMode.choices,
+        required=False,
+        initial=DisplayMode.LIST,
+    )
+
+    DISPLAY_FIELDS = ("display_modes", "default_display_mode")
+
+    def general_fields(self) -> list:
+        return [self[name] for name in self.fields if name not in self.DISPLAY_FIELDS]
+
+    def display_fields(self) -> list:
+        return [self[name] for name in self.DISPLAY_FIELDS]
+
+    @classmethod
+    def display_initial(cls, shop) -> dict:
+        return {field: getattr(shop, field) for field in cls.DISPLAY_FIELDS}
+
+    def _display_submitted(self) -> bool:
+        return any(field in self.data for field in self.DISPLAY_FIELDS)
+
+    def clean(self):
+        data = super().clean()
+        if not self._display_submitted() or "display_modes" in self.errors:
+            return data
+        # the rules are the shop's (core.models); checked here too so that each error is
+        # shown next to its field
+        modes = list(data.get("display_modes") or [])
+        try:
+            validate_display_modes(modes)
+        except ValidationError as error:
+            self.add_error("display_modes", error)
+            return data
+        if "default_display_mode" in self.errors:  # not a mode at all: already said
+            return data
+        try:
+            check_default_display_mode(modes, data.get("default_display_mode", ""))
+        except ValidationError as error:
+            self.add_error(None, error)
+        return data
+
+    def display_values(self) -> dict:
+        """The display settings to save: none when the submission did not include them."""
+        if not self._display_submitted():
+            return {}
+        return {
+            "display_modes": list(self.cleaned_data["display_modes"]),
+            "default_display_mode": self.cleaned_data["default_display_mode"],
+        }
 
 
 class TotpSetupForm(forms.Form):

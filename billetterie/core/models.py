@@ -34,6 +34,42 @@ def default_languages() -> list[str]:
     return ["fr", "en"]
 
 
+class DisplayMode(models.TextChoices):
+    """How the shop shows the dates of a multi-date event (CAT-5)."""
+
+    LIST = "list", _("List")
+    MONTH = "month", _("Month")
+    WEEK = "week", _("Week")
+
+
+def default_display_modes() -> list[str]:
+    return list(DisplayMode.values)
+
+
+def validate_display_modes(value) -> None:
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Offer at least one way of showing the dates."))
+    unknown = [str(mode) for mode in value if mode not in DisplayMode.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown display mode: %(modes)s"), params={"modes": ", ".join(unknown)}
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("A display mode is listed twice."))
+
+
+def check_default_display_mode(modes, default: str) -> None:
+    """The default way of showing dates must be one the buyers are offered."""
+    if isinstance(modes, list) and modes and default not in modes:
+        raise ValidationError(
+            {
+                "default_display_mode": _(
+                    "The default display must be one of the modes offered to buyers."
+                )
+            }
+        )
+
+
 class Organizer(models.Model):
     """The account that runs events: a tenant. Everything it owns reaches it by a foreign key."""
 
@@ -67,6 +103,17 @@ class Shop(models.Model):
     show_remaining_places = models.BooleanField(
         _("show the number of remaining places to buyers"), default=False
     )
+    display_modes = models.JSONField(
+        _("date display modes offered to buyers"),
+        default=default_display_modes,
+        validators=[validate_display_modes],
+    )
+    default_display_mode = models.CharField(
+        _("default date display"),
+        max_length=8,
+        choices=DisplayMode.choices,
+        default=DisplayMode.LIST,
+    )
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -80,10 +127,17 @@ class Shop(models.Model):
         return self.name
 
     def clean(self) -> None:
+        errors = {}
         if self.default_language not in (self.languages or []):
-            raise ValidationError(
-                {"default_language": _("The default language must be one of the shop's languages.")}
+            errors["default_language"] = _(
+                "The default language must be one of the shop's languages."
             )
+        try:
+            check_default_display_mode(self.display_modes, self.default_display_mode)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def zone_info(self) -> zoneinfo.ZoneInfo:

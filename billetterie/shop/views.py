@@ -5,7 +5,10 @@ Views only read the request and call the queries and services: what can be sold,
 which amount, is decided by orders.services (cart_add and check_sellable_online).
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.db.models import Count, Max, Min
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -13,10 +16,11 @@ from django.views.decorators.http import require_http_methods
 
 from billetterie.catalog import queries as catalog
 from billetterie.core.exceptions import DomainError
-from billetterie.core.models import Shop
+from billetterie.core.models import DisplayMode, Shop
 from billetterie.inventory import services as inventory
 from billetterie.orders import queries as sales
 from billetterie.orders.services import cart as carts
+from billetterie.shop import calendar as cal
 from billetterie.shop import forms
 from billetterie.shop import tracking as ike
 from billetterie.shop.cart_session import cart_count, cart_of
@@ -51,15 +55,88 @@ def shop_home(request, organizer, shop):
 def event_page(request, organizer, shop, event_id):
     shop = shop_of(organizer, shop)
     event = catalog.shop_event(shop, event_id)
-    dates = list(catalog.upcoming_dates(timezone.now()).filter(event=event))
-    zones = list(event.venue.zones.all()) if event.venue else []
+    context = {**shop_context(request, shop), "event": event, **_dates_shown(request, shop, event)}
+    viewed = (ike.EVENT_VIEW, {"name": event.name})
+    return ike.render_page(request, shop, "shop/event.html", context, events=[viewed])
+
+
+def _dates_shown(request, shop: Shop, event) -> dict:
+    """The event's dates to come in the display mode asked for (CAT-5): all of them as a
+    list, or those of one month or week of the shop's time zone. One query for the dates
+    shown (plus one for the first and last date in the calendar modes), their free places
+    counted together."""
+    now = timezone.now()
+    tz = shop.zone_info
+    upcoming = catalog.upcoming_dates(now).filter(event=event)
+    mode = cal.choose_mode(request.GET.get("view"), shop.display_modes, shop.default_display_mode)
+    period = None
+    if mode == cal.LIST:
+        dates = list(upcoming)
+        total = len(dates)
+    else:
+        span = upcoming.aggregate(first=Min("starts_at"), last=Max("starts_at"), n=Count("pk"))
+        total = span["n"]
+        if total < 2:  # nothing to browse: the single date, or the "no date" notice
+            mode, dates = cal.LIST, list(upcoming)
+        else:
+            earliest = span["first"].astimezone(tz).date()
+            latest = span["last"].astimezone(tz).date()
+            first, end = cal.period_bounds(
+                mode, request.GET.get(mode), earliest=earliest, latest=latest
+            )
+            start_at, end_at = cal.local_window(first, end, tz)
+            dates = list(upcoming.filter(starts_at__gte=start_at, starts_at__lt=end_at))
+    zones = list(event.venue.zones.all()) if event.venue and dates else []
     counts = inventory.dates_counts(dates, zones)
     for date in dates:
         date.free = counts[date.pk].free
         date.sold_out = date.free == 0
-    context = {**shop_context(request, shop), "event": event, "dates": dates}
-    viewed = (ike.EVENT_VIEW, {"name": event.name})
-    return ike.render_page(request, shop, "shop/event.html", context, events=[viewed])
+    if mode != cal.LIST:
+        build = cal.month_period if mode == cal.MONTH else cal.week_period
+        period = build(
+            first,
+            cal.group_by_day(dates, tz),
+            earliest=earliest,
+            latest=latest,
+            today=timezone.localdate(now, tz),
+        )
+    return {
+        "dates": dates,
+        "date_count": total,
+        "mode": mode,
+        "period": period,
+        "modes": _mode_links(shop, mode, period) if total > 1 else [],
+    }
+
+
+def _mode_links(shop: Shop, mode: str, period) -> list[dict]:
+    """The switcher between the display modes the shop offers; switching from a month to
+    its weeks (or back) stays around the same days."""
+    labels = dict(DisplayMode.choices)
+    offered = [m for m in cal.MODES if m in shop.display_modes]
+    if len(offered) < 2:
+        return []
+    links = []
+    for choice in offered:
+        query = {"view": choice}
+        if period is not None and choice == cal.MONTH and mode == cal.WEEK:
+            query["month"] = cal.month_key(_first_shown(period))
+        if period is not None and choice == cal.WEEK and mode == cal.MONTH:
+            query["week"] = cal.week_key(_first_shown(period))
+        links.append(
+            {
+                "mode": choice,
+                "label": labels[choice],
+                "url": f"?{urlencode(query)}#dates",
+                "current": choice == mode,
+            }
+        )
+    return links
+
+
+def _first_shown(period):
+    """The day of the first date shown in a period, else its first day."""
+    return next((day.day for day in period.days if day.dates), period.first)
 
 
 @require_http_methods(["GET", "POST"])

@@ -51,6 +51,7 @@ def _shop_values(form) -> dict:
         "languages": list(data["languages"]),
         "default_language": data["default_language"],
         "show_remaining_places": data["show_remaining_places"],
+        **form.display_values(),
     }
 
 
@@ -87,6 +88,7 @@ def shop_settings(request):
             "languages": shop.languages,
             "default_language": shop.default_language,
             "show_remaining_places": shop.show_remaining_places,
+            **forms.ShopForm.display_initial(shop),
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -7,7 +7,15 @@ from django.utils.translation import gettext as _
 
 from billetterie.core import audit
 from billetterie.core.exceptions import InvalidInput
-from billetterie.core.models import Grant, Level, Organizer, Shop, User
+from billetterie.core.models import (
+    DisplayMode,
+    Grant,
+    Level,
+    Organizer,
+    Shop,
+    User,
+    default_display_modes,
+)
 from billetterie.core.permissions import require_level
 
 # first path segments used by the app itself: an organizer's public address cannot be one
@@ -34,6 +42,8 @@ SHOP_FIELDS = [
     "languages",
     "default_language",
     "show_remaining_places",
+    "display_modes",
+    "default_display_mode",
 ]
 
 
@@ -86,6 +96,8 @@ def shop_create(
     default_language: str = "",
     slug: str = "",
     show_remaining_places: bool = False,
+    display_modes: list[str] | None = None,
+    default_display_mode: str = DisplayMode.LIST,
 ) -> Shop:
     if actor is not None:
         require_level(actor, organizer, Level.MANAGE)
@@ -101,6 +113,8 @@ def shop_create(
             languages=languages,
             default_language=default_language or languages[0],
             show_remaining_places=show_remaining_places,
+            display_modes=default_display_modes() if display_modes is None else display_modes,
+            default_display_mode=default_display_mode,
         )
     )
     shop.save()
