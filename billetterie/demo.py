@@ -205,7 +205,7 @@ def _catalog(organizer, season, festival, manager) -> None:
     )
     for day in days:
         quota_set(date=day, size=2500, name="Jauge du jour")
-    prices.price_create(
+    day_pass = prices.price_create(
         event=fest,
         actor=manager,
         zone=meadow,
@@ -213,6 +213,7 @@ def _catalog(organizer, season, festival, manager) -> None:
         kind=Price.Kind.FIXED,
         amounts=chf("55.00"),
     )
+    _festival_form(festival, manager, day_pass)
 
     studio = venues.venue_create(organizer=organizer, actor=manager, name="Studio", city="Vevey")
     floor = venues.zone_create(venue=studio, actor=manager, name="Salle", capacity=50)
@@ -231,4 +232,29 @@ def _catalog(organizer, season, festival, manager) -> None:
         name="Tarif libre",
         kind=Price.Kind.PAY_WHAT_YOU_WANT,
         amounts=chf("5.00"),
+    )
+
+
+def _festival_form(festival, manager, day_pass) -> None:
+    """A sample registration form (SHOP-4) on the festival shop: optional phone and city,
+    a drop-down asked once per order and a question asked for each day pass."""
+    from billetterie.orders.services import registration
+
+    registration.form_modes_set(
+        shop=festival, actor=manager, modes={"phone": "optional", "city": "optional"}
+    )
+    registration.form_field_create(
+        shop=festival,
+        actor=manager,
+        kind="choice",
+        labels={"fr": "Comment nous avez-vous connus?", "en": "How did you hear about us?"},
+        choices=["Affiche", "Réseaux sociaux", "Bouche-à-oreille"],
+    )
+    registration.form_field_create(
+        shop=festival,
+        actor=manager,
+        kind="text",
+        labels={"fr": "Nom du festivalier", "en": "Festival-goer's name"},
+        required=True,
+        price=day_pass,
     )

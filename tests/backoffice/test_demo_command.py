@@ -70,6 +70,7 @@ def test_demo_has_a_catalog_to_try(data_dir):
     from billetterie.catalog.models import Event, Price
     from billetterie.inventory.models import DateSeat, Quota
     from billetterie.inventory.services import recount
+    from billetterie.orders.form_models import FormField
 
     run_demo()
     events = {e.name: e for e in Event.objects.select_related("shop")}
@@ -84,5 +85,11 @@ def test_demo_has_a_catalog_to_try(data_dir):
     assert DateSeat.objects.filter(date__event=concert).count() == (6 + 3 + 2) * 12
     festival = events["Festival d'été"]
     assert Quota.objects.filter(date__event=festival, zone__isnull=True).count() == 3
+    # a sample registration form: a drop-down per order, a question per day pass
+    fields = FormField.objects.filter(shop=festival.shop)
+    assert [(f.kind, f.price_id is not None, f.required) for f in fields] == [
+        ("choice", False, False),
+        ("text", True, True),
+    ]
     assert Price.objects.filter(kind=Price.Kind.PAY_WHAT_YOU_WANT).count() == 1
     assert recount() == []
