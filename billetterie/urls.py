@@ -8,6 +8,7 @@ from billetterie.core.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("backoffice/", include("billetterie.backoffice.urls")),
+    path("boxoffice/", include("billetterie.boxoffice.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("pay/", include("billetterie.payments.urls")),

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from billetterie import __version__
+from billetterie.api.checkin import router as checkin_router
 
 api = NinjaAPI(
     title="billetterie API",
@@ -11,3 +12,5 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+api.add_router("/checkin/", checkin_router)

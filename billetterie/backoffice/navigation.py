@@ -26,12 +26,20 @@ class Entry:
 ENTRIES: list[Entry] = [
     Entry(_("Dashboard"), "backoffice:organizer", Level.VIEW),
     Entry(_("Shops"), "backoffice:shops", Level.VIEW),
+    Entry(_("Box office"), "boxoffice:counter", Level.BOX_OFFICE, scope="shop"),
     Entry(_("Events"), "backoffice:events", Level.VIEW, scope="shop", section=True),
+    Entry(_("Orders"), "backoffice:orders", Level.VIEW, scope="shop", section=True),
     Entry(
         _("Registration form"), "backoffice:registration", Level.VIEW, scope="shop", section=True
     ),
     Entry(_("Promotions"), "backoffice:promotions", Level.VIEW, scope="shop", section=True),
     Entry(_("Tracking"), "backoffice:shop_tracking", Level.MANAGE, scope="shop"),
+    Entry(_("Exports"), "backoffice:exports", Level.MANAGE, scope="shop", section=True),
+    Entry(_("Customers"), "backoffice:customers", Level.VIEW, organizer_wide=True, section=True),
+    Entry(
+        _("Ticket layout"), "backoffice:ticket_layouts", Level.MANAGE, scope="shop", section=True
+    ),
+    Entry(_("Paper lists"), "backoffice:attendee_lists", Level.SCAN, scope="shop"),
     Entry(_("Venues"), "backoffice:venues", Level.MANAGE, organizer_wide=True, section=True),
     Entry(_("Team"), "backoffice:team", Level.MANAGE, organizer_wide=True),
     Entry(_("Audit log"), "backoffice:audit", Level.MANAGE, organizer_wide=True),

@@ -4,11 +4,16 @@ from billetterie.backoffice.views import (
     audit,
     auth,
     catalog,
+    customers,
+    dashboard,
+    exports,
+    orders,
     organizers,
     prices,
     promotions,
     registration,
     team,
+    ticket_layouts,
     tracking,
     venues,
 )
@@ -31,7 +36,8 @@ urlpatterns = [
     path("o/<slug:organizer>/", organizers.organizer_dashboard, name="organizer"),
     path("o/<slug:organizer>/shops/", organizers.shop_list, name="shops"),
     path("o/<slug:organizer>/shops/new/", organizers.shop_create, name="shop_create"),
-    path("o/<slug:organizer>/s/<slug:shop>/", organizers.shop_dashboard, name="shop"),
+    # the shop's home: its settings in brief and its sales dashboard
+    path("o/<slug:organizer>/s/<slug:shop>/", dashboard.shop_dashboard_view, name="shop"),
     path(
         "o/<slug:organizer>/s/<slug:shop>/settings/", organizers.shop_settings, name="shop_settings"
     ),
@@ -73,6 +79,48 @@ urlpatterns = [
         "o/<slug:organizer>/s/<slug:shop>/registration/fields/<int:field_id>/move/",
         registration.field_move,
         name="registration_field_move",
+    ),
+    # ticket layout and template (PRN-1, PRN-2)
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/ticket-layout/",
+        ticket_layouts.ticket_layouts,
+        name="ticket_layouts",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/ticket-layout/preview.pdf",
+        ticket_layouts.layout_preview,
+        name="ticket_layout_preview",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/ticket-layout/template/",
+        ticket_layouts.template_upload,
+        name="ticket_template_upload",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/ticket-layout/template/delete/",
+        ticket_layouts.template_delete,
+        name="ticket_template_delete",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/ticket-layout/template/image.jpg",
+        ticket_layouts.template_image,
+        name="ticket_template_image",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/ticket-layout/sample-template.png",
+        ticket_layouts.template_sample,
+        name="ticket_template_sample",
+    ),
+    # paper lists of attendees (SCAN-8)
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/paper-lists/",
+        ticket_layouts.attendee_lists,
+        name="attendee_lists",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/paper-lists/<int:date_id>.pdf",
+        ticket_layouts.attendee_list_pdf,
+        name="attendee_list_pdf",
     ),
     # promotions (SHOP-6)
     path(
@@ -152,4 +200,30 @@ urlpatterns += [
         name="option_group_create",
     ),
     path(f"{EVENT}options/<int:option_id>/delete/", prices.option_delete, name="option_delete"),
+]
+
+# orders, customers and exports (issue 7: DATA-1..3, PAY-9, BOX-3)
+SHOP = "o/<slug:organizer>/s/<slug:shop>/"
+ORDER = f"{SHOP}orders/<int:order_id>/"
+EXPORT = f"{SHOP}exports/<int:export_id>/"
+CUSTOMER = "o/<slug:organizer>/customers/<int:customer_id>/"
+urlpatterns += [
+    path(f"{SHOP}orders/", orders.order_list, name="orders"),
+    path(ORDER, orders.order_detail, name="order"),
+    path(f"{ORDER}resend/", orders.order_resend, name="order_resend"),
+    path(f"{ORDER}email-tickets/", orders.order_email_tickets, name="order_email_tickets"),
+    path(f"{ORDER}customer/", orders.order_customer, name="order_customer"),
+    path(f"{ORDER}cancel/", orders.order_cancel, name="order_cancel"),
+    path(f"{ORDER}opposition/", orders.order_opposition, name="order_opposition"),
+    path(f"{ORDER}tickets/", orders.order_tickets_pdf, name="order_tickets"),
+    path(f"{ORDER}files/<str:file_token>/", orders.order_file, name="order_file"),
+    path(f"{SHOP}exports/", exports.export_list, name="exports"),
+    path(f"{SHOP}exports/new/", exports.export_create, name="export_create"),
+    path(EXPORT, exports.export_detail, name="export"),
+    path(f"{EXPORT}progress/", exports.export_progress, name="export_progress"),
+    path(f"{EXPORT}download/", exports.export_download, name="export_download"),
+    path("o/<slug:organizer>/customers/", customers.customer_list, name="customers"),
+    path(CUSTOMER, customers.customer_detail, name="customer"),
+    path(f"{CUSTOMER}merge/", customers.customer_merge, name="customer_merge"),
+    path(f"{CUSTOMER}delete/", customers.customer_delete, name="customer_delete"),
 ]

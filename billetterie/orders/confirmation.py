@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from billetterie.core.money import format_money
-from billetterie.documents.tickets import TicketData, render_tickets_pdf
+from billetterie.documents.services import render_order_tickets
+from billetterie.documents.tickets import TicketData
 from billetterie.notifications.services import Attachment, email_template_queue
 from billetterie.orders import queries as sales
 from billetterie.orders.models import Order, Ticket
@@ -63,7 +64,7 @@ def _answers(order: Order):
 
 @transaction.atomic
 def confirmation_send(order: Order) -> None:
-    pdf = render_tickets_pdf(ticket_documents(order), language=order.language)
+    pdf = render_order_tickets(order, ticket_documents(order))
     email_template_queue(
         to=order.email,
         template="order_confirmation",

@@ -8,15 +8,16 @@ the tickets), so later price changes never alter a sale.
 
 import secrets
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from billetterie.catalog.models import EventDate, Price, Seat, Zone
 from billetterie.core.models import Organizer, Shop
 from billetterie.core.money import Currency
 from billetterie.inventory.models import Hold
+from billetterie.orders.exports.models import Export  # noqa: F401 (DATA-2)
 from billetterie.orders.form_models import (  # noqa: F401 (the form models' app is orders)
     BuyerDetails,
     FormField,
@@ -38,13 +39,13 @@ class Customer(BuyerDetails):
     first_name = models.CharField(_("first name"), max_length=120, blank=True)
     last_name = models.CharField(_("last name"), max_length=120, blank=True)
     language = models.CharField(_("language"), max_length=8, default="fr")
-    account = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="customer_records",
-    )
+    # The optional buyer account (SHOP-5), per organizer, on the CRM record itself: buyers
+    # are never staff users, so the back-office login can never take a buyer's password.
+    # A Django password hash; empty until the buyer signs up. The account opens only once
+    # the email is proven (email_verified_at), since orders are matched by email.
+    password = models.CharField(_("password"), max_length=128, blank=True, default="")
+    email_verified_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
+    last_login_at = models.DateTimeField(_("last login"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -56,6 +57,11 @@ class Customer(BuyerDetails):
     def __str__(self) -> str:
         name = f"{self.first_name} {self.last_name}".strip()
         return name or self.email
+
+    @property
+    def has_account(self) -> bool:
+        """An open buyer account: signed up and email confirmed."""
+        return bool(self.password) and self.email_verified_at is not None
 
 
 class Cart(models.Model):
@@ -128,13 +134,22 @@ class Order(BuyerDetails):
     answers = models.JSONField(default=list, blank=True)
     # the reductions applied when it was placed (SHOP-6): [{"promotion", "name", "amount"}]
     discounts = models.JSONField(default=list, blank=True)
+    # Everything staff search an order by (number, email, names, answers), normalized by
+    # orders/search.py and rewritten by every service that changes those fields. On
+    # PostgreSQL a trigram GIN index (migration 0005) makes `LIKE '%fragment%'` fast.
+    search_text = models.TextField(default="", blank=True, editable=False)
+    # set when the buyer's identifying data was erased (DATA-3, DATA-4): shown as "Anonymous"
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["shop", "number"], name="order_number_per_shop")
         ]
-        indexes = [models.Index(fields=["state", "expires_at"])]
+        indexes = [
+            models.Index(fields=["state", "expires_at"]),
+            models.Index(fields=["shop", "-created_at"], name="order_shop_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -145,7 +160,8 @@ class Order(BuyerDetails):
 
     @property
     def buyer_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip() or self.email
+        name = f"{self.first_name} {self.last_name}".strip() or self.email
+        return name or (gettext("Anonymous") if self.anonymised_at else "")
 
 
 class Ticket(models.Model):

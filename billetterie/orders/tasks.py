@@ -4,6 +4,7 @@ from django.tasks import task
 
 from billetterie.core import periodic
 from billetterie.orders.confirmation import confirmation_send
+from billetterie.orders.exports import tasks as export_tasks  # noqa: F401 (registers them)
 from billetterie.orders.models import Order
 from billetterie.orders.services.checkout import orders_expire_due
 

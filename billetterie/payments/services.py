@@ -8,7 +8,7 @@ from billetterie.payments.exceptions import MethodUnavailable
 from billetterie.payments.models import ShopPaymentMethod
 
 # the built-in providers register on import
-from billetterie.payments.providers import free, onsite, testcard  # noqa: F401
+from billetterie.payments.providers import counter, free, onsite, testcard  # noqa: F401
 
 
 def methods_for(order: Order) -> list[registry.Provider]:

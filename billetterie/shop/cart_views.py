@@ -19,6 +19,7 @@ from billetterie.orders.exceptions import CartEmpty, CartExpired
 from billetterie.orders.services import cart as carts
 from billetterie.orders.services import checkout as checkouts
 from billetterie.orders.services import promotions, registration
+from billetterie.shop import account_forms, account_session
 from billetterie.shop import tracking as ike
 from billetterie.shop.cart_session import cart_of
 from billetterie.shop.forms import CheckoutForm, to_int
@@ -156,13 +157,17 @@ def _checkout_form(request, shop, lines, *, bound: bool):
     """The checkout form for these cart lines, from the shop's registration form."""
     slots = registration.ticket_slots(lines)
     config = sales.registration_form(shop, {line.price_id for line in lines})
+    # a logged-in buyer's form is filled in from their account, and keeps its email (SHOP-5)
+    customer = account_session.customer_of(request, shop.organizer)
     form = CheckoutForm(
-        request.POST if bound else None,
+        account_forms.checkout_data(request.POST, customer) if bound else None,
         request.FILES if bound else None,
+        initial=account_forms.checkout_initial(customer),
         config=config,
         slots=slots,
         language=request.LANGUAGE_CODE,
     )
+    account_forms.lock_email(form, customer)
     return form, config, slots
 
 
@@ -182,7 +187,7 @@ def checkout(request, organizer, shop):
         try:
             cleaned = registration.answers_clean(
                 form=config,
-                data=request.POST,
+                data=form.data,
                 files=request.FILES,
                 slots=slots,
                 language=request.LANGUAGE_CODE,

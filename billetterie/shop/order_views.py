@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
 from billetterie.core.exceptions import DomainError
-from billetterie.documents.tickets import render_tickets_pdf
+from billetterie.documents.services import render_order_tickets
 from billetterie.orders import queries as sales
 from billetterie.orders.confirmation import ticket_documents
 from billetterie.orders.models import Order, Ticket
@@ -61,7 +61,7 @@ def order_tickets_pdf(request, secret):
         or (order.state == Order.State.PENDING and order.expires_at is not None)
     ):
         return redirect("shop:order", secret)
-    pdf = render_tickets_pdf(ticket_documents(order), language=order.language)
+    pdf = render_order_tickets(order, ticket_documents(order))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="tickets-{order.code}.pdf"'
     return response

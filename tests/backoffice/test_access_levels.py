@@ -32,7 +32,8 @@ def test_staff_below_manage_get_403_on_manager_pages(level, tenant, client_for):
         assert client.get(url).status_code == 403, url
     dashboard = client.get(reverse("backoffice:organizer", args=[organizer.slug]))
     assert dashboard.status_code == 200
-    assert menu_labels(dashboard) == ["Dashboard", "Shops"]
+    # organizer-wide grants read the customers (DATA-1); only managers see more
+    assert menu_labels(dashboard) == ["Dashboard", "Shops", "Customers"]
     shop_page = client.get(reverse("backoffice:shop", args=[organizer.slug, shop.slug]))
     assert shop_page.status_code == 200
     assert reverse("backoffice:shop_settings", args=[organizer.slug, shop.slug]) not in (
@@ -54,7 +55,14 @@ def test_managers_get_the_manager_pages(tenant, manager_client):
     for url in manage_only_pages(organizer, shop):
         assert manager_client.get(url).status_code == 200, url
     dashboard = manager_client.get(reverse("backoffice:organizer", args=[organizer.slug]))
-    assert menu_labels(dashboard) == ["Dashboard", "Shops", "Venues", "Team", "Audit log"]
+    assert menu_labels(dashboard) == [
+        "Dashboard",
+        "Shops",
+        "Customers",
+        "Venues",
+        "Team",
+        "Audit log",
+    ]
 
 
 def test_manager_through_a_team_gets_the_manager_pages(tenant, client_for):

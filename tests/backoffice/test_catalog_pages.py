@@ -892,9 +892,21 @@ def test_staff_below_manage_read_but_change_nothing(
 def test_events_menu_entry_shows_on_shop_pages_only(organizer, shop, viewer):
     shop_page = viewer.get(url("shop", organizer, shop))
     labels = [str(i["label"]) for i in shop_page.context["menu"]]
-    assert labels == ["Dashboard", "Shops", "Events", "Registration form", "Promotions"]
+    assert labels == [
+        "Dashboard",
+        "Shops",
+        "Events",
+        "Orders",
+        "Registration form",
+        "Promotions",
+        "Customers",
+    ]
     dashboard = viewer.get(url("organizer", organizer))
-    assert [str(i["label"]) for i in dashboard.context["menu"]] == ["Dashboard", "Shops"]
+    assert [str(i["label"]) for i in dashboard.context["menu"]] == [
+        "Dashboard",
+        "Shops",
+        "Customers",
+    ]
 
 
 def test_a_quota_on_one_price_limits_that_price_only(tenant, manager_client):

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
+from billetterie.boxoffice.models import CounterPayment, Receipt
 from billetterie.catalog.models import (
     Event,
     EventDate,
@@ -43,12 +44,17 @@ from billetterie.core.models import (
 )
 from billetterie.inventory.models import DateSeat, Hold, Quota
 from billetterie.notifications.models import OutboxMessage
+from billetterie.orders.exports import services as export_services
+from billetterie.orders.exports.models import Export
 from billetterie.orders.form_models import FormField, RegistrationForm
+from billetterie.orders.models import Customer, Order, OrderEvent, Ticket
 from billetterie.orders.promotion_models import Promotion
 from billetterie.orders.services import promotions, registration
+from billetterie.payments.models import Transaction
 from billetterie.shop.models import ShopTracking
 from tests import factories as f
 from tests.catalog_factories import make_event_with_date, make_price, make_venue
+from tests.orders.sales import make_concert, pdf_upload, place
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +74,9 @@ PUBLIC_BACKOFFICE = {
 # API URLs anyone may read: the schema and its documentation. Later API URLs (resources of
 # an organizer) are NOT listed here: they go through the same victim check as the back office.
 PUBLIC_API = {"openapi-json", "openapi-view", "api-root"}
+# API actions anyone may call: a scanner logs in with its credentials in the body (POST
+# only). They answer 401/422 to a wrong login and never show tenant data (checked below).
+ANONYMOUS_API_ACTIONS = {"checkin_login"}
 
 # Kwargs that name the organizer itself; every other kwarg names an object inside it.
 TENANT_KWARGS = {"organizer"}
@@ -95,6 +104,11 @@ class Victim:
     image: EventImage
     question: FormField
     promotion: Promotion
+    # orders, customers, exports (issue 7)
+    order: Order | None = None
+    customer: Customer | None = None
+    export: Export | None = None
+    file_token: str = ""
 
 
 @dataclass
@@ -125,7 +139,7 @@ def victim(db) -> Victim:
     )
     image = images.image_upload(event=event, actor=None, kind="gallery", upload=jpeg("v.jpg"))
     registration.form_modes_set(shop=shop, actor=None, modes={"phone": "required"})
-    registration.form_field_create(
+    diet = registration.form_field_create(
         shop=shop, actor=None, kind="text", labels={"fr": "Régime"}, required=True
     )
     question = registration.form_field_create(
@@ -142,6 +156,21 @@ def victim(db) -> Victim:
         events=[event],
         prices=[price],
     )
+    # a paid order with an uploaded file, its customer and an export (issue 7)
+    concert = make_concert(organizer, shop, name="Victim recital")
+    document = registration.form_field_create(
+        shop=shop, actor=None, kind="file", labels={"fr": "Pièce"}
+    )
+    order = place(
+        shop,
+        concert,
+        email="victim.buyer@example.org",
+        data={"phone": "+41 21 000 00 00", registration.extra_name(diet): "Vegan"},
+        files={registration.extra_name(document): pdf_upload()},
+        paid=True,
+    )
+    file_token = next(a["value"]["token"] for a in order.answers if a["kind"] == "file")
+    export = export_services.export_request(shop=shop, actor=None, event=concert.event, kind="xlsx")
     return Victim(
         organizer,
         shop,
@@ -161,6 +190,10 @@ def victim(db) -> Victim:
         image=image,
         question=question,
         promotion=promotion,
+        order=order,
+        customer=order.customer,
+        export=export,
+        file_token=file_token,
     )
 
 
@@ -200,6 +233,10 @@ def kwarg_values(victim: Victim) -> dict:
         "image_id": victim.image.pk,
         "field_id": victim.question.pk,
         "promotion_id": victim.promotion.pk,
+        "order_id": victim.order.pk,
+        "customer_id": victim.customer.pk,
+        "export_id": victim.export.pk,
+        "file_token": victim.file_token,
     }
 
 
@@ -265,6 +302,20 @@ def post_data(victim: Victim, attacker: Attacker, name: str = "") -> dict:
         "active": "on",
         "events": [victim.event.pk],
         "prices": [victim.price.pk],
+        # orders, customers, exports (issue 7): each of these forms would succeed
+        "to": "spy@example.org",
+        "reason": "Hacked",
+        "notify": "on",
+        "other": victim.customer.pk,
+        "event": victim.event.pk,
+        "format": "xlsx",
+        # box office (BOX-*): a sale, a payment, a split of the victim's tickets
+        "method": "cash",
+        "amount_given": "1000",
+        "date": victim.date.pk,
+        "price": victim.price.pk,
+        "quantity": 1,
+        "ticket": list(victim.order.tickets.values_list("pk", flat=True)),
     }
 
 
@@ -289,6 +340,15 @@ PROTECTED_BACKOFFICE = [
     (name, kwargs)
     for name, kwargs in BACKOFFICE_URLS
     if name is None or name.split(":")[-1] not in PUBLIC_BACKOFFICE
+]
+# The box office (BOX-*) is a staff surface of the same organizers: its URLs are walked with
+# the back office's. Its home lists only the user's own shops.
+BOXOFFICE_URLS = urls_of("boxoffice")
+PUBLIC_BOXOFFICE = {"home"}
+PROTECTED_BACKOFFICE += [
+    (name, kwargs)
+    for name, kwargs in BOXOFFICE_URLS
+    if name is None or name.split(":")[-1] not in PUBLIC_BOXOFFICE
 ]
 
 
@@ -332,6 +392,26 @@ def snapshot(organizer: Organizer) -> dict:
         "audit": AuditLogEntry.objects.filter(organizer=organizer).count(),
         "emails": OutboxMessage.objects.filter(organizer_id=organizer.pk).count(),
         **catalog_snapshot(organizer),
+        **sales_snapshot(organizer),
+    }
+
+
+def sales_snapshot(organizer: Organizer) -> dict:
+    """The organizer's orders, tickets, order logs, customers and exports (issue 7)."""
+
+    def rows(model, path: str) -> list:
+        return list(model.objects.filter(**{path: organizer}).order_by("pk").values())
+
+    return {
+        "orders": rows(Order, "shop__organizer"),
+        "tickets": rows(Ticket, "order__shop__organizer"),
+        "order_events": rows(OrderEvent, "order__shop__organizer"),
+        "customers": rows(Customer, "organizer"),
+        "exports": rows(Export, "organizer"),
+        # the box office's payments and receipts (BOX-*)
+        "counter_payments": rows(CounterPayment, "shop__organizer"),
+        "receipts": rows(Receipt, "shop__organizer"),
+        "transactions": rows(Transaction, "order__shop__organizer"),
     }
 
 
@@ -374,10 +454,13 @@ def test_the_walk_finds_the_back_office():
     names = {name for name, _kwargs in BACKOFFICE_URLS}
     assert {"backoffice:team_delete", "backoffice:grant_revoke", "backoffice:shop"} <= names
     assert {f"backoffice:{n}" for n in PUBLIC_BACKOFFICE} <= names, "a skipped URL is gone"
+    walked = {name for name, _kwargs in PROTECTED_BACKOFFICE}
+    assert {"boxoffice:counter", "boxoffice:order_split", "boxoffice:order_receipt_pdf"} <= walked
 
 
 def test_every_url_is_named():
-    unnamed = [kwargs for name, kwargs in BACKOFFICE_URLS + urls_of("api") if name is None]
+    everything = BACKOFFICE_URLS + BOXOFFICE_URLS + urls_of("api")
+    unnamed = [kwargs for name, kwargs in everything if name is None]
     assert unnamed == [], "name every URL so the isolation walk can reverse it"
 
 
@@ -582,7 +665,20 @@ def test_victims_organizer_is_not_in_the_switcher(victim, attacker, client_for):
 
 # --- API -----------------------------------------------------------------------------------
 def protected_api_urls() -> list[tuple[str, tuple]]:
-    return [(n, k) for n, k in urls_of("api") if n.split(":")[-1] not in PUBLIC_API]
+    public = PUBLIC_API | ANONYMOUS_API_ACTIONS
+    return [(n, k) for n, k in urls_of("api") if n.split(":")[-1] not in public]
+
+
+def test_anonymous_api_actions_show_no_tenant_data(victim, client_for):
+    for name, kwargs in urls_of("api"):
+        if name.split(":")[-1] not in ANONYMOUS_API_ACTIONS:
+            continue
+        assert not kwargs, f"{name} is anonymous but takes {kwargs}"
+        for body in ({}, {"method": "code", "code": "AAAA-BBBB-CCCC-DDDD"}):
+            response = client_for().post(reverse(name), content_type="application/json", data=body)
+            assert response.status_code in {401, 422}, name
+            assert victim.organizer.slug not in response.text
+            assert victim.organizer.name not in response.text
 
 
 def test_api_public_urls_show_no_tenant_data(victim, client_for):

@@ -128,9 +128,11 @@ def logged(page: Page) -> list:
 
 
 def cart_shape(cart: dict, *, order=None) -> None:
-    assert set(cart) == {"order", "currency", "total", "quantity", "items"}
+    assert set(cart) == {"order", "currency", "total", "discount", "quantity", "items"}
     assert cart["order"] == order
     assert cart["currency"] == {"name": "CHF"}
+    # no reduction in this shop: what the buyer pays is the sum of the items
+    assert cart["discount"] == 0
     assert cart["total"] == sum(item["amount"] for item in cart["items"])
     assert cart["quantity"] == sum(item["quantity"] for item in cart["items"])
     for item in cart["items"]:

@@ -29,6 +29,7 @@ from billetterie.orders.models import (
     ShopOrderCounter,
     Ticket,
 )
+from billetterie.orders.search import order_search_refresh
 from billetterie.orders.services import promotions
 from billetterie.orders.services.cart import cart_read
 from billetterie.orders.services.registration import BuyerAnswers, store_answers
@@ -199,6 +200,7 @@ def order_place(
     except BaseException:
         uploads.delete_stored(stored)  # the transaction rolls back: no file without its order
         raise
+    order_search_refresh(order, tickets)
     cart.lines.all().delete()
     log(order, "placed", total=str(order.total), tickets=len(tickets), discounts=order.discounts)
     return order
