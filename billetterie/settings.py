@@ -104,6 +104,12 @@ if os.environ.get("DATABASE_URL"):
         DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     else:
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # Server-side prepared statements for the few hot queries that ask for them (the
+        # check-in redeem path): planning costs more than running them. Django's own
+        # queries use client-side binding and are never prepared. Behind PgBouncer in
+        # transaction mode older than 1.21, set BILLETTERIE_DB_PREPARE=0.
+        if os.environ.get("BILLETTERIE_DB_PREPARE", "1") not in {"0", "false", "no"}:
+            DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 else:
     DATABASES = {
         "default": {
