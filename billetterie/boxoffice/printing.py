@@ -9,12 +9,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from billetterie.boxoffice.models import CounterPayment, Receipt
-from billetterie.boxoffice.receipt_pdf import ReceiptDocument, ReceiptLine, render_receipt_pdf
 from billetterie.core.money import format_money
 from billetterie.documents.layouts import LAYOUTS
-from billetterie.documents.services import render_order_tickets, render_shop_tickets
-from billetterie.orders.confirmation import ticket_documents
+from billetterie.documents.receipts import ReceiptDocument, ReceiptLine, render_receipt_pdf
 from billetterie.orders.models import Order, Ticket
+from billetterie.orders.ticket_documents import (
+    render_order_tickets,
+    render_shop_tickets,
+    ticket_documents,
+)
 
 # the formats a counter prints on besides the shop's own (empty key)
 COUNTER_LAYOUTS = ("a4", "thermal_stub", "thermal_cinema")
@@ -98,4 +101,4 @@ def receipt_document(receipt: Receipt, *, language: str) -> ReceiptDocument:
 
 
 def receipt_pdf(receipt: Receipt, *, language: str) -> bytes:
-    return render_receipt_pdf(receipt_document(receipt, language=language))
+    return render_receipt_pdf(receipt_document(receipt, language=language), language=language)

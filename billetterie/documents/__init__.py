@@ -1,8 +1,8 @@
-"""Documents: PDF renderers (tickets in every layout, cards, paper lists) and the shop
-settings that choose among them.
+"""Documents: pure renderers (tickets in every layout, cards, paper lists, receipts) and the
+checking of a ticket template image.
 
-The renderers (`tickets`, `layouts/`, `attendees`, `pdf`, `qr`) are pure: plain data in,
-bytes out; they never import a model. `models`, `services` and `queries` hold a shop's
-ticket layout and template (PRN-1, PRN-2); `paper_list` reads the attendees of a date for
-`attendees` (SCAN-8).
+Plain data in, bytes out; nothing here imports a model or touches the database or the file
+storage. The shop's choice of layout and its template live in `orders`
+(`ticket_layout_models`, `services.ticket_layouts`, `ticket_documents`); the paper list's
+rows come from `checkin.paper_list`.
 """

@@ -1,4 +1,5 @@
-"""Checking and re-encoding an uploaded ticket template (PRN-2).
+"""Checking and re-encoding an uploaded ticket template (PRN-2): bytes in, bytes out (the
+service of orders reads the upload and stores the result).
 
 The upload is identified by Pillow among PNG and JPEG only (a GIF, a PDF or a file that
 only pretends to be an image is refused), its dimensions are checked from the header before
@@ -31,15 +32,15 @@ def _wrong_size(width: int, height: int) -> InvalidInput:
     )
 
 
-def template_image_clean(upload) -> bytes:
-    """The upload as a clean JPEG of 2480 x 1169 pixels, or InvalidInput saying why not."""
-    size = getattr(upload, "size", None)
-    too_large = InvalidInput(_("The image is larger than 10 MB."), code="template_too_large")
-    if size is not None and size > MAX_UPLOAD_BYTES:
-        raise too_large
-    data = upload.read(MAX_UPLOAD_BYTES + 1)
+def too_large() -> InvalidInput:
+    return InvalidInput(_("The image is larger than 10 MB."), code="template_too_large")
+
+
+def template_image_clean(data: bytes) -> bytes:
+    """The image bytes as a clean JPEG of 2480 x 1169 pixels, or InvalidInput saying why
+    not. The caller reads at most MAX_UPLOAD_BYTES + 1 bytes of the upload."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise too_large
+        raise too_large()
     not_an_image = InvalidInput(_("This file is not a PNG or JPEG image."), code="template_format")
     try:
         with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as probe:

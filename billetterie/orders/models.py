@@ -24,6 +24,10 @@ from billetterie.orders.form_models import (  # noqa: F401 (the form models' app
     RegistrationForm,
 )
 from billetterie.orders.promotion_models import Promotion  # noqa: F401 (SHOP-6)
+from billetterie.orders.ticket_layout_models import (  # noqa: F401 (PRN-1, PRN-2)
+    ShopTicketLayout,
+    TicketTemplate,
+)
 
 
 def new_secret() -> str:

@@ -7,10 +7,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
 from billetterie.core.exceptions import DomainError
-from billetterie.documents.services import render_order_tickets
 from billetterie.orders import queries as sales
-from billetterie.orders.confirmation import ticket_documents
 from billetterie.orders.models import Order, Ticket
+from billetterie.orders.ticket_documents import render_order_tickets, ticket_documents
 from billetterie.payments import services as payments
 from billetterie.shop import tracking as ike
 

@@ -8,8 +8,8 @@ import pypdfium2 as pdfium
 import pytest
 from django.utils import translation
 
+from billetterie.checkin.paper_list import attendee_list
 from billetterie.documents.attendees import AttendeeList, render_attendee_list_pdf
-from billetterie.documents.paper_list import attendee_list
 from billetterie.inventory import schedule
 from billetterie.orders.models import Ticket
 from tests import factories as f

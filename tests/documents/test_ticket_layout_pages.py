@@ -11,8 +11,9 @@ from django.urls import reverse
 from PIL import Image
 
 from billetterie.core.models import Level
-from billetterie.documents import queries, services
-from billetterie.documents.models import TicketTemplate
+from billetterie.orders import ticket_layout_queries as queries
+from billetterie.orders.models import TicketTemplate
+from billetterie.orders.services import ticket_layouts as services
 from tests import factories as f
 from tests.documents.helpers import decoded_qr_codes, page_sizes_mm, page_texts
 from tests.documents.sales import make_concert, order

@@ -13,9 +13,10 @@ from PIL import Image
 
 from billetterie.core.exceptions import InvalidInput, PermissionRefused
 from billetterie.core.models import AuditLogEntry, Level
-from billetterie.documents import queries, services
 from billetterie.documents.layouts.template import AREAS, sample_template_png
-from billetterie.documents.models import ShopTicketLayout, TicketTemplate
+from billetterie.orders import ticket_layout_queries as queries
+from billetterie.orders.models import ShopTicketLayout, TicketTemplate
+from billetterie.orders.services import ticket_layouts as services
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

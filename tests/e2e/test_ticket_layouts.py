@@ -11,8 +11,8 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from billetterie.core.models import Level
-from billetterie.documents import queries
-from billetterie.documents.services import SAMPLE_SECRETS
+from billetterie.orders import ticket_layout_queries as queries
+from billetterie.orders.services.ticket_layouts import SAMPLE_SECRETS
 from tests import factories as f
 from tests.documents.helpers import decoded_qr_codes, page_sizes_mm, page_texts
 from tests.documents.sales import make_concert, order

@@ -29,12 +29,11 @@ from billetterie.catalog.models import Event, EventDate
 from billetterie.core.exceptions import DomainError
 from billetterie.core.models import Level
 from billetterie.core.money import format_money
-from billetterie.documents.services import render_order_tickets
 from billetterie.orders import queries as sales
 from billetterie.orders import staff_queries
-from billetterie.orders.confirmation import ticket_documents
 from billetterie.orders.models import Order
 from billetterie.orders.services import order_admin
+from billetterie.orders.ticket_documents import render_order_tickets, ticket_documents
 from billetterie.payments import registry
 from billetterie.payments.models import Transaction
 

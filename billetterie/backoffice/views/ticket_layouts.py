@@ -23,12 +23,14 @@ from PIL import Image
 
 from billetterie.backoffice.access import shop_view
 from billetterie.backoffice.feedback import form_error
+from billetterie.checkin import paper_list
 from billetterie.core.exceptions import DomainError
 from billetterie.core.models import Level
-from billetterie.documents import paper_list, queries, services
 from billetterie.documents.attendees import render_attendee_list_pdf
 from billetterie.documents.layouts import LAYOUTS, e_ticket_layouts
 from billetterie.documents.layouts.template import AREAS, area_names, sample_template_png
+from billetterie.orders import ticket_layout_queries as queries
+from billetterie.orders.services import ticket_layouts as services
 
 THUMBNAIL_WIDTH = 620
 

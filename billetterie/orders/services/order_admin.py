@@ -17,14 +17,14 @@ from billetterie.core.models import Level, User
 from billetterie.core.money import format_money
 from billetterie.core.permissions import require_level
 from billetterie.core.services.staff import normalize_email
-from billetterie.documents.services import render_order_tickets
 from billetterie.inventory import services as inventory
 from billetterie.notifications.services import Attachment, email_template_queue
-from billetterie.orders.confirmation import confirmation_send, order_url, ticket_documents
+from billetterie.orders.confirmation import confirmation_send, order_url
 from billetterie.orders.form_models import DETAIL_FIELDS
 from billetterie.orders.models import Order, OrderEvent, Ticket
 from billetterie.orders.search import order_search_refresh
 from billetterie.orders.services.checkout import customer_for
+from billetterie.orders.ticket_documents import render_order_tickets, ticket_documents
 
 NAME_MAX = 120  # Order.first_name / last_name
 REASON_MAX = 300

@@ -1,7 +1,8 @@
 """A shop's choice of ticket layout and its ticket template (PRN-1, PRN-2).
 
-The renderers of this package take plain data; these two small settings rows only say which
-layout a shop's e-tickets use and which background its `template` layout prints.
+The renderers of `documents` take plain data; these two small settings rows only say which
+layout a shop's e-tickets use and which background its `template` layout prints. They are
+orders' models (imported by orders/models.py) because orders renders an order's tickets.
 """
 
 from django.conf import settings

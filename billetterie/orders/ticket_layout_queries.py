@@ -1,10 +1,14 @@
-"""Reads of a shop's ticket layout and template. Every helper starts from the shop of the
-request, so nothing of another organizer is ever reached."""
+"""Reads of a shop's ticket layout and template (PRN-1, PRN-2). Every helper starts from the
+shop of the request, so nothing of another organizer is ever reached."""
 
 import logging
 
 from billetterie.core.models import Shop
-from billetterie.documents.models import DEFAULT_LAYOUT, ShopTicketLayout, TicketTemplate
+from billetterie.orders.ticket_layout_models import (
+    DEFAULT_LAYOUT,
+    ShopTicketLayout,
+    TicketTemplate,
+)
 
 logger = logging.getLogger(__name__)
 

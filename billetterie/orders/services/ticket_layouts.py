@@ -1,4 +1,4 @@
-"""A shop's ticket layout and template (PRN-1, PRN-2), and rendering a shop's tickets in it.
+"""A shop's ticket layout and template (PRN-1, PRN-2), and previews of its tickets.
 
 Writes are one transaction each, checked against the actor's level (MANAGE on the shop) and
 written to the audit log. A stored template file is removed only once the transaction that
@@ -20,12 +20,15 @@ from billetterie.core.exceptions import InvalidInput
 from billetterie.core.models import Level, Shop, User
 from billetterie.core.money import format_money
 from billetterie.core.permissions import require_level
-from billetterie.documents import queries
-from billetterie.documents.images import template_image_clean
+from billetterie.documents.images import MAX_UPLOAD_BYTES, template_image_clean, too_large
 from billetterie.documents.layouts import LAYOUTS, TicketData
 from billetterie.documents.layouts.template import HEIGHT_PX, WIDTH_PX
-from billetterie.documents.models import DEFAULT_LAYOUT, ShopTicketLayout, TicketTemplate
-from billetterie.documents.tickets import render_tickets_pdf
+from billetterie.orders.ticket_documents import render_shop_tickets
+from billetterie.orders.ticket_layout_models import (
+    DEFAULT_LAYOUT,
+    ShopTicketLayout,
+    TicketTemplate,
+)
 
 MAX_NAME = 120
 
@@ -47,7 +50,7 @@ def ticket_template_upload(*, shop: Shop, actor: User | None, name: str, upload)
             _("The name is too long (at most %(n)s characters).") % {"n": MAX_NAME},
             code="template_name",
         )
-    content = template_image_clean(upload)
+    content = template_image_clean(_read(upload))
     old = TicketTemplate.objects.select_for_update().filter(shop=shop).first()
     template = old or TicketTemplate(shop=shop)
     old_file = old.image.name if old else ""
@@ -127,33 +130,22 @@ def ticket_layout_set(*, shop: Shop, actor: User | None, layout: str) -> ShopTic
     return choice
 
 
+def _read(upload) -> bytes:
+    """The upload's bytes, refused unread beyond 10 MB (never all of a huge file)."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise too_large()
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise too_large()
+    return data
+
+
 def _delete_after_commit(storage, name: str) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
-# --- rendering -------------------------------------------------------------------------------
-
-
-def render_shop_tickets(
-    *, shop: Shop, tickets: list[TicketData], language: str, layout: str | None = None
-) -> bytes:
-    """The tickets as one PDF in `layout`, by default the shop's: its template as the
-    background of the `template` layout. A shop whose template is gone prints A4."""
-    chosen = layout is None
-    layout = layout or queries.ticket_layout_of(shop)
-    background = None
-    if layout == "template":
-        background = queries.template_background(shop)
-        if background is None and chosen:
-            layout = DEFAULT_LAYOUT  # chosen, but its file is missing: never fail a sale
-    # (a preview of `template` without a template prints on the sample template)
-    return render_tickets_pdf(tickets, language=language, layout=layout, background=background)
-
-
-def render_order_tickets(order, tickets: list[TicketData]) -> bytes:
-    """An order's tickets (`orders.confirmation.ticket_documents`) in its shop's layout and
-    its buyer's language: the one call of the confirmation email and the order page."""
-    return render_shop_tickets(shop=order.shop, tickets=tickets, language=order.language)
+# --- previews -------------------------------------------------------------------------------
 
 
 SAMPLE_SECRETS = ("SAMPLE-3Fq9LmZ2vB7nR4tW8yC1dHa0", "SAMPLE-Ue8sPq0ZxW2mN5bR7vK3jL9a")

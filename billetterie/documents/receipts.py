@@ -1,25 +1,22 @@
 """The box office receipt as a PDF (PRN-4, PAY-11): a narrow page for an 80 mm receipt
 printer, which a normal printer prints just as well.
 
-Plain data in, PDF bytes out, like the renderers of `documents` (where it belongs once
-that app offers receipts; it is here meanwhile so the box office can print them). The
-text is drawn with DejaVu Sans when the documents app ships it (any alphabet), else with
-Helvetica, transliterating what it cannot draw.
+Plain data in, PDF bytes out: the box office builds the `ReceiptDocument` with every text
+already formatted. The text is drawn with the embedded DejaVu Sans of `pdf` (any alphabet;
+a character it lacks becomes a close stand-in, see `pdf.clean`).
 """
 
-import functools
 import io
-import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-FONTS = Path(__file__).resolve().parent.parent / "documents" / "fonts"
+from billetterie.documents.pdf import BOLD, REGULAR, clean, register_fonts
+
+__all__ = ["ReceiptDocument", "ReceiptLine", "render_receipt_pdf"]
+
 WIDTH = 80 * mm
 MARGIN = 5 * mm
 TEXT_W = WIDTH - 2 * MARGIN
@@ -50,31 +47,6 @@ class ReceiptDocument:
     footer: list[str] = field(default_factory=list)
 
 
-@functools.cache
-def _fonts() -> tuple[str, str]:
-    regular, bold = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
-    if regular.exists() and bold.exists():
-        pdfmetrics.registerFont(TTFont("Receipt", str(regular)))
-        pdfmetrics.registerFont(TTFont("Receipt-Bold", str(bold)))
-        return "Receipt", "Receipt-Bold"
-    return "Helvetica", "Helvetica-Bold"
-
-
-def _drawable(text: str, font: str) -> str:
-    if font.startswith("Receipt"):
-        return text
-    try:
-        text.encode("cp1252")
-        return text
-    except UnicodeEncodeError:
-        plain = unicodedata.normalize("NFKD", text)
-        return "".join(
-            c if c.encode("cp1252", "ignore") else "?"
-            for c in plain
-            if not unicodedata.combining(c)
-        )
-
-
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     words, lines, current = text.split(), [], ""
     for word in words:
@@ -100,11 +72,11 @@ class _Writer:
 
     def __init__(self, canvas: Canvas | None, height: float):
         self.canvas, self.y = canvas, height - MARGIN
-        self.regular, self.bold = _fonts()
+        self.regular, self.bold = REGULAR, BOLD
 
     def text(self, text: str, *, bold=False, size=SIZE, center=False, muted=False) -> None:
         font = self.bold if bold else self.regular
-        for line in _wrap(_drawable(text, font), font, size, TEXT_W):
+        for line in _wrap(clean(text), font, size, TEXT_W):
             self.y -= size * 1.35
             if self.canvas is not None:
                 self.canvas.setFont(font, size)
@@ -116,9 +88,9 @@ class _Writer:
 
     def pair(self, left: str, right: str, *, bold=False) -> None:
         font = self.bold if bold else self.regular
-        right = _drawable(right, font)
+        right = clean(right)
         room = TEXT_W - stringWidth(right, font, SIZE) - 3 * mm
-        lines = _wrap(_drawable(left, font), font, SIZE, room)
+        lines = _wrap(clean(left), font, SIZE, room)
         for index, line in enumerate(lines):
             self.y -= LEADING
             if self.canvas is not None:
@@ -161,14 +133,17 @@ def _layout(writer: _Writer, doc: ReceiptDocument) -> None:
             writer.text(text, size=7.5, center=True, muted=True)
 
 
-def render_receipt_pdf(doc: ReceiptDocument) -> bytes:
+def render_receipt_pdf(doc: ReceiptDocument, *, language: str = "") -> bytes:
+    """The receipt on a page 80 mm wide and as long as its content."""
+    register_fonts()
     measure = _Writer(None, 0)
     _layout(measure, doc)
     height = -measure.y + MARGIN
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(WIDTH, height))
-    canvas.setTitle(f"{doc.title} {doc.number}")
-    canvas.setAuthor(doc.organizer)
+    canvas = Canvas(buffer, pagesize=(WIDTH, height), pageCompression=1, lang=language or None)
+    canvas.setCreator("billetterie")
+    canvas.setTitle(clean(f"{doc.title} {doc.number}"))
+    canvas.setAuthor(clean(doc.organizer))
     _layout(_Writer(canvas, height), doc)
     canvas.showPage()
     canvas.save()

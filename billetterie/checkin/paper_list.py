@@ -1,9 +1,6 @@
-"""The attendees of a date, for the paper list (SCAN-8): which tickets let someone in, and
-their holders sorted by name, handed to `attendees.render_attendee_list_pdf` as plain rows.
-
-This is the one module of `documents` that reads the order models (the renderers never do);
-it belongs with the check-in once that app has its queries.
-"""
+"""The attendees of a date, for the paper list (SCAN-8), a door without a scanner: which
+tickets let someone in, and their holders sorted by name, as the plain rows that
+`documents.attendees.render_attendee_list_pdf` draws."""
 
 import unicodedata
 
