@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("backoffice/", include("billetterie.backoffice.urls")),
     path("boxoffice/", include("billetterie.boxoffice.urls")),
+    path("scanner/", include("billetterie.scanner.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("pay/", include("billetterie.payments.urls")),

@@ -40,6 +40,8 @@ ENTRIES: list[Entry] = [
         _("Ticket layout"), "backoffice:ticket_layouts", Level.MANAGE, scope="shop", section=True
     ),
     Entry(_("Paper lists"), "backoffice:attendee_lists", Level.SCAN, scope="shop"),
+    Entry(_("Live count"), "backoffice:checkin_live", Level.SCAN, scope="shop"),
+    Entry(_("Scanners"), "backoffice:checkin", Level.MANAGE, organizer_wide=True, section=True),
     Entry(_("Venues"), "backoffice:venues", Level.MANAGE, organizer_wide=True, section=True),
     Entry(_("Team"), "backoffice:team", Level.MANAGE, organizer_wide=True),
     Entry(_("Audit log"), "backoffice:audit", Level.MANAGE, organizer_wide=True),

@@ -4,6 +4,7 @@ from billetterie.backoffice.views import (
     audit,
     auth,
     catalog,
+    checkin,
     customers,
     dashboard,
     exports,
@@ -226,4 +227,32 @@ urlpatterns += [
     path(CUSTOMER, customers.customer_detail, name="customer"),
     path(f"{CUSTOMER}merge/", customers.customer_merge, name="customer_merge"),
     path(f"{CUSTOMER}delete/", customers.customer_delete, name="customer_delete"),
+]
+
+# access control: scan profiles, login codes, devices, signed codes, live count (SCAN-1..7)
+CHECKIN = "o/<slug:organizer>/checkin/"
+urlpatterns += [
+    path(CHECKIN, checkin.checkin_page, name="checkin"),
+    path(f"{CHECKIN}profiles/new/", checkin.profile_create, name="checkin_profile_create"),
+    path(
+        f"{CHECKIN}profiles/<int:profile_id>/edit/",
+        checkin.profile_edit,
+        name="checkin_profile_edit",
+    ),
+    path(
+        f"{CHECKIN}profiles/<int:profile_id>/codes/new/",
+        checkin.profile_code_create,
+        name="checkin_profile_code_create",
+    ),
+    path(f"{CHECKIN}codes/new/", checkin.organizer_code_create, name="checkin_code_create"),
+    path(f"{CHECKIN}codes/<int:code_id>/revoke/", checkin.code_revoke, name="checkin_code_revoke"),
+    path(
+        f"{CHECKIN}devices/<int:device_id>/revoke/",
+        checkin.device_revoke,
+        name="checkin_device_revoke",
+    ),
+    path(f"{SHOP}checkin/signed-codes/", checkin.signed_codes_set, name="checkin_signed_codes"),
+    path(f"{SHOP}checkin/rotate-key/", checkin.key_rotate, name="checkin_key_rotate"),
+    path(f"{SHOP}checkin/live/", checkin.live_counts, name="checkin_live"),
+    path(f"{SHOP}checkin/live.json", checkin.live_counts_data, name="checkin_live_data"),
 ]

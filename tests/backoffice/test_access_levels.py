@@ -59,6 +59,7 @@ def test_managers_get_the_manager_pages(tenant, manager_client):
         "Dashboard",
         "Shops",
         "Customers",
+        "Scanners",
         "Venues",
         "Team",
         "Audit log",

@@ -32,6 +32,15 @@ from billetterie.catalog.models import (
     Zone,
 )
 from billetterie.catalog.services import images, options
+from billetterie.checkin.models import (
+    ScanDevice,
+    ScanLoginCode,
+    ScanProfile,
+    ShopCheckinSettings,
+    SigningKey,
+)
+from billetterie.checkin.services import devices as scan_devices
+from billetterie.checkin.services import profiles as scan_profiles
 from billetterie.core.models import (
     AuditLogEntry,
     Grant,
@@ -109,6 +118,10 @@ class Victim:
     customer: Customer | None = None
     export: Export | None = None
     file_token: str = ""
+    # access control (SCAN-1..7)
+    scan_profile: ScanProfile | None = None
+    login_code: ScanLoginCode | None = None
+    scan_device: ScanDevice | None = None
 
 
 @dataclass
@@ -171,6 +184,11 @@ def victim(db) -> Victim:
     )
     file_token = next(a["value"]["token"] for a in order.answers if a["kind"] == "file")
     export = export_services.export_request(shop=shop, actor=None, event=concert.event, kind="xlsx")
+    scan_profile = scan_profiles.profile_create(
+        organizer=organizer, actor=None, name="Victim door", dates=[date]
+    )
+    issued = scan_devices.profile_code_create(profile=scan_profile, actor=None)
+    login = scan_devices.device_login_code(code=issued.code, client_ip="10.9.9.9")
     return Victim(
         organizer,
         shop,
@@ -194,6 +212,9 @@ def victim(db) -> Victim:
         customer=order.customer,
         export=export,
         file_token=file_token,
+        scan_profile=scan_profile,
+        login_code=issued.login_code,
+        scan_device=login.device,
     )
 
 
@@ -237,6 +258,9 @@ def kwarg_values(victim: Victim) -> dict:
         "customer_id": victim.customer.pk,
         "export_id": victim.export.pk,
         "file_token": victim.file_token,
+        "profile_id": victim.scan_profile.pk,
+        "code_id": victim.login_code.pk,
+        "device_id": victim.scan_device.pk,
     }
 
 
@@ -393,6 +417,28 @@ def snapshot(organizer: Organizer) -> dict:
         "emails": OutboxMessage.objects.filter(organizer_id=organizer.pk).count(),
         **catalog_snapshot(organizer),
         **sales_snapshot(organizer),
+        **checkin_snapshot(organizer),
+    }
+
+
+def checkin_snapshot(organizer: Organizer) -> dict:
+    """The organizer's scan profiles, login codes, devices, signed-code settings and keys."""
+
+    def rows(model, path: str, exclude=()) -> list:
+        values = model.objects.filter(**{path: organizer}).order_by("pk").values()
+        return [{k: v for k, v in row.items() if k not in exclude} for row in values]
+
+    return {
+        "scan_profiles": rows(ScanProfile, "organizer"),
+        "scan_profile_dates": sorted(
+            ScanProfile.dates.through.objects.filter(scanprofile__organizer=organizer).values_list(
+                "scanprofile_id", "eventdate_id"
+            )
+        ),
+        "scan_codes": rows(ScanLoginCode, "organizer"),
+        "scan_devices": rows(ScanDevice, "organizer", exclude=("last_seen_at",)),
+        "checkin_settings": rows(ShopCheckinSettings, "shop__organizer"),
+        "signing_keys": rows(SigningKey, "shop__organizer", exclude=("public_key",)),
     }
 
 
