@@ -86,7 +86,7 @@ def test_demo_has_a_catalog_to_try(data_dir):
     festival = events["Festival d'été"]
     assert Quota.objects.filter(date__event=festival, zone__isnull=True).count() == 3
     # a sample registration form: a drop-down per order, a question per day pass
-    fields = FormField.objects.filter(shop=festival.shop)
+    fields = FormField.objects.filter(shop=festival.shop).order_by("id")
     assert [(f.kind, f.price_id is not None, f.required) for f in fields] == [
         ("choice", False, False),
         ("text", True, True),
