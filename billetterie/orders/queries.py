@@ -229,6 +229,15 @@ def _tracking_cart(items: list[dict], *, currency: str, order=None, discount=Non
     }
 
 
+def tickets_downloadable(order: Order) -> bool:
+    """Whether the buyer may download the order's tickets: paid, or a reservation kept
+    until paid at the box office (an online order waiting for payment has a deadline and
+    gets its tickets once paid)."""
+    return order.state == Order.State.PAID or (
+        order.state == Order.State.PENDING and order.expires_at is None
+    )
+
+
 def live_cart_lines(cart) -> list[CartLine]:
     """The cart's lines whose places are still held, with what the tracking shape needs: a
     read that changes nothing (cart_read drops expired lines and tells the buyer; a

@@ -46,8 +46,7 @@ def order_page(request, secret):
         "methods": methods,
         "selected_method": methods[0].identifier if methods else "",
         "transactions": order.transactions.order_by("created_at"),
-        "can_download": order.state == Order.State.PAID
-        or (order.state == Order.State.PENDING and order.expires_at is None),
+        "can_download": sales.tickets_downloadable(order),
     }
     return ike.render_order_page(request, order, context)
 
@@ -55,9 +54,8 @@ def order_page(request, secret):
 def order_tickets_pdf(request, secret):
     order = _order(secret)
     if (
-        not order.tickets.filter(state=Ticket.State.VALID).exists()
-        or order.state not in (Order.State.PAID, Order.State.PENDING)
-        or (order.state == Order.State.PENDING and order.expires_at is not None)
+        not sales.tickets_downloadable(order)
+        or not order.tickets.filter(state=Ticket.State.VALID).exists()
     ):
         return redirect("shop:order", secret)
     pdf = render_order_tickets(order, ticket_documents(order))

@@ -40,6 +40,7 @@ from billetterie.core.exceptions import DomainError, InvalidInput, RateLimited
 from billetterie.core.models import Organizer, Shop
 from billetterie.core.services.staff import check_password_strength, normalize_email
 from billetterie.notifications.services import email_template_queue
+from billetterie.orders import queries as sales
 from billetterie.orders.models import Customer, Order, Ticket
 
 VERIFY_SALT = "billetterie.orders.accounts.verify"
@@ -435,14 +436,6 @@ def account_update(
     return customer
 
 
-def tickets_downloadable(order: Order) -> bool:
-    """Whether the order's tickets may be downloaded: paid, or a reservation kept until
-    paid at the box office (the order page's rule)."""
-    return order.state == Order.State.PAID or (
-        order.state == Order.State.PENDING and order.expires_at is None
-    )
-
-
 def account_orders(customer: Customer) -> list[Order]:
     """The customer's orders in all shops of their organizer, newest first, each with
     `ticket_count` (valid tickets) and `can_download`. One query."""
@@ -455,5 +448,5 @@ def account_orders(customer: Customer) -> list[Order]:
         .order_by("-created_at", "-pk")
     )
     for order in orders:
-        order.can_download = bool(order.ticket_count) and tickets_downloadable(order)
+        order.can_download = bool(order.ticket_count) and sales.tickets_downloadable(order)
     return orders
