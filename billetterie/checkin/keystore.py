@@ -8,28 +8,14 @@ unusable for signing (existing codes still verify: public keys are stored in cle
 the keys then (services/signing.py: signing_key_rotate).
 """
 
-import base64
-
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
 
 from billetterie.checkin.exceptions import SigningUnavailable
 from billetterie.checkin.models import SigningKey
+from billetterie.core.secretbox import SecretUnreadable, seal, unseal
 
 _INFO = b"billetterie checkin signing keys v1"
-
-
-def _derive(secret: str) -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(secret.encode())
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
-def _box() -> MultiFernet:
-    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return MultiFernet([_derive(s) for s in secrets])
 
 
 def new_key_pair() -> tuple[bytes, str]:
@@ -43,13 +29,13 @@ def new_key_pair() -> tuple[bytes, str]:
     public = private.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )
-    return public, _box().encrypt(raw_private).decode("ascii")
+    return public, seal(raw_private, purpose=_INFO)
 
 
 def open_private_key(encrypted: str) -> Ed25519PrivateKey:
     try:
-        raw = _box().decrypt(encrypted.encode("ascii"))
-    except InvalidToken:
+        raw = unseal(encrypted, purpose=_INFO)
+    except SecretUnreadable:
         raise SigningUnavailable() from None
     return Ed25519PrivateKey.from_private_bytes(raw)
 

@@ -1,7 +1,11 @@
-"""Starting payments and recording their outcome (PAY-1, PAY-2)."""
+"""Starting payments and recording their outcome (PAY-1, PAY-2); the shops' provider
+settings with their secrets sealed at rest."""
+
+import json
 
 from django.db import transaction
 
+from billetterie.core.secretbox import seal, unseal
 from billetterie.orders.models import Order
 from billetterie.payments import registry
 from billetterie.payments.exceptions import MethodUnavailable
@@ -9,6 +13,8 @@ from billetterie.payments.models import ShopPaymentMethod
 
 # the built-in providers register on import
 from billetterie.payments.providers import counter, free, onsite, testcard  # noqa: F401
+
+_SECRETS_PURPOSE = b"billetterie payment provider secrets v1"
 
 
 def methods_for(order: Order) -> list[registry.Provider]:
@@ -40,3 +46,44 @@ def shop_methods_set(*, shop, providers: list[str]) -> None:
         ShopPaymentMethod.objects.update_or_create(
             shop=shop, provider=identifier, defaults={"enabled": True, "position": position}
         )
+
+
+def method_settings(*, shop, provider_id: str) -> dict:
+    """The shop's settings for one provider, secrets opened (for the provider's own use,
+    never for a page)."""
+    method = ShopPaymentMethod.objects.filter(shop=shop, provider=provider_id).first()
+    if method is None:
+        return {}
+    values = dict(method.config)
+    if method.secrets:
+        values.update(json.loads(unseal(method.secrets, purpose=_SECRETS_PURPOSE)))
+    return values
+
+
+@transaction.atomic
+def method_configure(*, shop, provider_id: str, values: dict) -> ShopPaymentMethod:
+    """Store cleaned settings for a provider: the secret ones sealed; an empty secret keeps
+    the one already stored, so a settings page never has to show it back."""
+    provider = registry.get(provider_id)
+    if provider is None:
+        raise MethodUnavailable()
+    method, _created = ShopPaymentMethod.objects.select_for_update().get_or_create(
+        shop=shop, provider=provider_id, defaults={"enabled": False}
+    )
+    stored = json.loads(unseal(method.secrets, purpose=_SECRETS_PURPOSE)) if method.secrets else {}
+    config = {}
+    for key, value in values.items():
+        if key in provider.secret_fields:
+            if value not in (None, ""):
+                stored[key] = value
+        else:
+            config[key] = value
+    method.config = config
+    method.secrets = seal(json.dumps(stored).encode(), purpose=_SECRETS_PURPOSE) if stored else ""
+    method.save(update_fields=["config", "secrets"])
+    return method
+
+
+def method_has_secret(*, shop, provider_id: str, field: str) -> bool:
+    """Whether a secret is stored, so a page can say "set" without showing it."""
+    return field in method_settings(shop=shop, provider_id=provider_id)
