@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "billetterie.boxoffice",
     "billetterie.scanner",
     "billetterie.api",
+    "billetterie.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -250,3 +251,9 @@ LOGIN_RATE_LIMIT = (10, 15 * 60)  # attempts per window (seconds), per email and
 ENABLE_PLATFORM_ADMIN = config.env_flag("BILLETTERIE_ENABLE_ADMIN", default=False)
 if ENABLE_PLATFORM_ADMIN:
     INSTALLED_APPS.insert(0, "django.contrib.admin")
+
+# Webhooks go to public addresses only (no SSRF into the platform's network); a closed
+# installation whose receivers live on its own network turns this on.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = config.env_flag(
+    "BILLETTERIE_WEBHOOKS_ALLOW_PRIVATE", default=DEBUG
+)

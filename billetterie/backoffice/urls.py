@@ -17,6 +17,7 @@ from billetterie.backoffice.views import (
     ticket_layouts,
     tracking,
     venues,
+    webhooks,
 )
 
 app_name = "backoffice"
@@ -122,6 +123,33 @@ urlpatterns = [
         "o/<slug:organizer>/s/<slug:shop>/paper-lists/<int:date_id>.pdf",
         ticket_layouts.attendee_list_pdf,
         name="attendee_list_pdf",
+    ),
+    # webhooks (API-3)
+    path("o/<slug:organizer>/s/<slug:shop>/webhooks/", webhooks.endpoint_list, name="webhooks"),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/webhooks/<int:endpoint_id>/",
+        webhooks.endpoint_detail,
+        name="webhook",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/webhooks/<int:endpoint_id>/secret/",
+        webhooks.endpoint_rotate,
+        name="webhook_rotate",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/webhooks/<int:endpoint_id>/delete/",
+        webhooks.endpoint_delete,
+        name="webhook_delete",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/",
+        webhooks.delivery_detail,
+        name="webhook_delivery",
+    ),
+    path(
+        "o/<slug:organizer>/s/<slug:shop>/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/resend/",
+        webhooks.delivery_resend,
+        name="webhook_resend",
     ),
     # promotions (SHOP-6)
     path(

@@ -61,6 +61,7 @@ from billetterie.orders.promotion_models import Promotion
 from billetterie.orders.services import promotions, registration
 from billetterie.payments.models import Transaction
 from billetterie.shop.models import ShopTracking
+from billetterie.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests import factories as f
 from tests.catalog_factories import make_event_with_date, make_price, make_venue
 from tests.orders.sales import make_concert, pdf_upload, place
@@ -122,6 +123,9 @@ class Victim:
     scan_profile: ScanProfile | None = None
     login_code: ScanLoginCode | None = None
     scan_device: ScanDevice | None = None
+    # webhooks (API-3)
+    webhook: WebhookEndpoint | None = None
+    webhook_delivery: WebhookDelivery | None = None
 
 
 @dataclass
@@ -215,7 +219,23 @@ def victim(db) -> Victim:
         scan_profile=scan_profile,
         login_code=issued.login_code,
         scan_device=login.device,
+        **victim_webhook(shop),
     )
+
+
+def victim_webhook(shop) -> dict:
+    """An endpoint (on a name that never resolves: nothing can be sent) and a delivery."""
+    webhook = WebhookEndpoint.objects.create(
+        shop=shop,
+        url="https://hooks.victim.invalid/billetterie",
+        events=["order.paid"],
+        secret_sealed="sealed",
+        secret_hint="abcd",
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=webhook, event="order.paid", payload={"event": "order.paid"}, state="failed"
+    )
+    return {"webhook": webhook, "webhook_delivery": delivery}
 
 
 def jpeg(name: str = "photo.jpg") -> SimpleUploadedFile:
@@ -261,6 +281,8 @@ def kwarg_values(victim: Victim) -> dict:
         "profile_id": victim.scan_profile.pk,
         "code_id": victim.login_code.pk,
         "device_id": victim.scan_device.pk,
+        "endpoint_id": victim.webhook.pk,
+        "delivery_id": victim.webhook_delivery.pk,
     }
 
 

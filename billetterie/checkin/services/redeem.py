@@ -37,6 +37,7 @@ from billetterie.checkin.models import (
     TicketCheckinState,
 )
 from billetterie.checkin.services.lookup import ScannedTicket, scanned_ticket
+from billetterie.checkin.signals import checkin_created
 from billetterie.core.exceptions import InvalidInput
 from billetterie.orders.models import Order, Ticket
 
@@ -413,6 +414,8 @@ def _redeem(
         scanned_at=scanned_at,
         received_at=now,
     )
+    if not reason and checkin_created.receivers:
+        _announce(record_id, ticket, device, direction, scanned_at, offline)
     return ScanResult(
         ok=not reason,
         reason=reason,
@@ -423,6 +426,21 @@ def _redeem(
         inside=inside,
         flagged=flagged,
     )
+
+
+def _announce(record_id, ticket: ScannedTicket, device, direction, scanned_at, offline) -> None:
+    details = {
+        "checkin_id": record_id,
+        "shop_id": ticket.shop_id,
+        "ticket_id": ticket.id,
+        "date_id": ticket.date_id,
+        "zone_id": ticket.zone_id,
+        "direction": direction,
+        "scanned_at": scanned_at,
+        "offline": offline,
+        "device_id": device.pk,
+    }
+    transaction.on_commit(lambda: checkin_created.send(sender=Checkin, **details))
 
 
 def checkin_replay(*, device: ScanDevice, nonce: str) -> ScanResult | None:

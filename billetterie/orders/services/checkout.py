@@ -33,6 +33,7 @@ from billetterie.orders.search import order_search_refresh
 from billetterie.orders.services import promotions
 from billetterie.orders.services.cart import cart_read
 from billetterie.orders.services.registration import BuyerAnswers, store_answers
+from billetterie.orders.signals import order_changed
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,11 @@ DEFAULT_PAYMENT_WINDOW = timedelta(minutes=30)
 
 
 def log(order: Order, kind: str, actor_label: str = "", **data) -> OrderEvent:
-    return OrderEvent.objects.create(order=order, kind=kind, data=data, actor_label=actor_label)
+    """Append to the order's history; integrations hear of it once the change commits."""
+    event = OrderEvent.objects.create(order=order, kind=kind, data=data, actor_label=actor_label)
+    if order_changed.receivers:
+        transaction.on_commit(lambda: order_changed.send(sender=Order, order=order, kind=kind))
+    return event
 
 
 def _next_number(shop) -> int:

@@ -23,7 +23,7 @@ from billetterie.orders.confirmation import confirmation_send, order_url
 from billetterie.orders.form_models import DETAIL_FIELDS
 from billetterie.orders.models import Order, OrderEvent, Ticket
 from billetterie.orders.search import order_search_refresh
-from billetterie.orders.services.checkout import customer_for
+from billetterie.orders.services.checkout import customer_for, log
 from billetterie.orders.ticket_documents import render_order_tickets, ticket_documents
 
 NAME_MAX = 120  # Order.first_name / last_name
@@ -95,7 +95,7 @@ def _label(actor: User | None) -> str:
 
 
 def _log(order: Order, kind: str, actor: User | None, **data) -> OrderEvent:
-    return OrderEvent.objects.create(order=order, kind=kind, data=data, actor_label=_label(actor))
+    return log(order, kind, _label(actor), **data)
 
 
 def _record(order: Order, actor: User | None, action: str, changes: dict | None = None) -> None:
