@@ -271,7 +271,7 @@ def delivery_attempt(delivery_id: int, *, now=None) -> str | None:
     ok = status is not None and 200 <= status < 300
     WebhookAttempt.objects.create(
         delivery=delivery,
-        number=delivery.attempts,
+        number=delivery.attempt_log.count() + 1,  # the log goes on across a resend
         at=now,
         status=status,
         error="" if ok else problem,
