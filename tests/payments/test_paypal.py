@@ -243,6 +243,11 @@ MISMATCHES = {
         f"PayPal paid the money to someone@else.example instead of {RECEIVER}.",
     ),
 }
+IN_FRENCH = {
+    "amount": "PayPal a indiqué CHF 1.00 au lieu de CHF 90.00.",
+    "currency": "PayPal a indiqué la monnaie EUR au lieu de CHF.",
+    "payee": f"PayPal a versé l\u2019argent à someone@else.example au lieu de {RECEIVER}.",
+}
 
 
 @pytest.mark.parametrize("what", list(MISMATCHES))
@@ -290,7 +295,7 @@ def test_a_mismatching_notification_puts_the_order_in_opposition(
     assert f"/backoffice/o/{order.shop.organizer.slug}/s/{order.shop.slug}/orders/" in english.body
     french = by_address[managers[0].email]
     assert french.subject == f"Commande {order.code} mise en opposition — {order.shop.name}"
-    assert "Motif : PayPal" in french.body
+    assert f"Motif : {IN_FRENCH[what]}" in french.body
     assert by_address[OPERATOR].subject == french.subject  # the platform's language
 
     # the buyer coming back sees why
@@ -309,6 +314,48 @@ def test_a_mismatching_capture_on_return_puts_the_order_in_opposition(
     order.refresh_from_db()
     assert order.state == Order.State.OPPOSITION
     assert len(mail.outbox) == 3  # two managers and the operator, no tickets to the buyer
+
+
+def test_a_mismatching_notification_for_a_paid_order(
+    client, order, fake, managers, django_capture_on_commit_callbacks
+):
+    """Paid on return, then PayPal's webhook about the same capture disagrees."""
+    tx, link = start(client, order)
+    with django_capture_on_commit_callbacks(execute=True):
+        return_from_paypal(client, fake, paypal_order_id(link))
+    tx.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_webhook(
+            client, order.shop, fake.webhook(tx.reference, payee_email="thief@example.net")
+        )
+    assert response.json() == {"outcome": "opposition"}
+    order.refresh_from_db()
+    tx.refresh_from_db()
+    assert order.state == Order.State.OPPOSITION
+    assert (tx.state, str(tx.amount)) == ("succeeded", "90.00")  # as captured
+    assert tx.provider_data["disputed"]["received_payee"]["email_address"] == "thief@example.net"
+    event = OrderEvent.objects.get(order=order, kind="opposition")
+    assert event.data["previous"] == Order.State.PAID
+    recipients = sorted(m.to[0] for m in mail.outbox[1:])  # after the buyer's confirmation
+    assert recipients == sorted([managers[0].email, "shop-manager@example.org", OPERATOR])
+
+
+def test_a_pending_capture_is_paid_when_paypal_completes_it(
+    client, order, fake, django_capture_on_commit_callbacks
+):
+    tx, link = start(client, order)
+    fake.capture_tamper = {"status": "PENDING"}  # e.g. PayPal reviews the payment
+    page = return_from_paypal(client, fake, paypal_order_id(link))
+    assert "PayPal is still processing your payment." in page.text
+    tx.refresh_from_db()
+    order.refresh_from_db()
+    assert (tx.state, order.state) == ("created", Order.State.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_webhook(client, order.shop, fake.webhook(tx.provider_data["capture_id"]))
+    assert response.json() == {"outcome": "paid"}
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID
+    assert len(mail.outbox) == 1
 
 
 def test_the_operator_falls_back_to_admins(

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from billetterie.core.exceptions import DomainError, InvalidInput
 from billetterie.core.models import Shop
-from billetterie.core.money import format_money, quantize
+from billetterie.core.money import MAX_AMOUNT, format_money, quantize
 from billetterie.orders.exceptions import OrderNotPayable
 from billetterie.orders.models import Order
 from billetterie.orders.services.checkout import order_paid
@@ -448,7 +448,6 @@ def _mismatches(tx: Transaction, capture: dict, payee: dict) -> tuple[list, bool
                 expected=format_money(tx.amount, tx.currency),
             )
         )
-    payee = capture.get("payee") or payee or {}
     email = str(payee.get("email_address") or "").strip().lower()
     merchant = str(payee.get("merchant_id") or "")
     expected_email = str(tx.provider_data.get("payee", "")).strip().lower()
@@ -481,9 +480,21 @@ def _settle(*, tx_pk: int, capture: dict, payee: dict | None = None) -> str:
     status = str(capture.get("status") or "")
     capture_id = str(capture.get("id") or "")[:120]
     data = {**tx.provider_data, "capture_id": capture_id, "capture_status": status}
-    if tx.state == Transaction.State.SUCCEEDED or (
-        tx.state == Transaction.State.FAILED and tx.provider_data.get("capture_status")
-    ):
+    payee = capture.get("payee") or payee or {}
+    if not isinstance(payee, dict):
+        payee = {}
+    if tx.state == Transaction.State.SUCCEEDED:
+        # paid already; PayPal's later word about the same capture must still agree
+        if (
+            status == "COMPLETED"
+            and capture_id == tx.provider_data.get("capture_id")
+            and tx.order.state != Order.State.OPPOSITION
+        ):
+            problems, _here = _mismatches(tx, capture, payee)
+            if problems:
+                return _dispute(tx, capture, payee, problems, settled=True)
+        return "already_settled"
+    if tx.state == Transaction.State.FAILED and tx.provider_data.get("capture_status"):
         return "already_settled"
     now = timezone.now()
     if status == "PENDING":
@@ -499,9 +510,9 @@ def _settle(*, tx_pk: int, capture: dict, payee: dict | None = None) -> str:
         return "declined"
     if status != "COMPLETED":
         return "ignored"
-    problems, received_here = _mismatches(tx, capture, payee or {})
+    problems, received_here = _mismatches(tx, capture, payee)
     if problems:
-        return _dispute(tx, capture, data, problems, received_here=received_here)
+        return _dispute(tx, capture, payee, problems, received_here=received_here)
     Transaction.objects.filter(pk=tx.pk).update(
         state=Transaction.State.SUCCEEDED, reference=capture_id, provider_data=data, updated_at=now
     )
@@ -516,31 +527,45 @@ def _settle(*, tx_pk: int, capture: dict, payee: dict | None = None) -> str:
 
 
 def _dispute(
-    tx: Transaction, capture: dict, data: dict, problems: list, *, received_here: bool
+    tx: Transaction,
+    capture: dict,
+    payee: dict,
+    problems: list,
+    *,
+    received_here: bool = False,
+    settled: bool = False,
 ) -> str:
-    """Money arrived, not as expected: recorded as PayPal reports it, the order in
-    opposition. Money paid to another account never counts as received."""
+    """Money arrived, not as expected: the order goes in opposition and the transaction
+    records what PayPal reports. Money paid to another account never counts as received;
+    a transaction already settled keeps its amount and gets PayPal's report next to it."""
     amount, currency = _amount_of(capture.get("amount"))
     reason = format_lazy("{} " * len(problems), *problems)
-    fields = {
-        "provider_data": {
-            **data,
-            "expected": {"value": _value(tx.amount), "currency_code": tx.currency},
-            "received": capture.get("amount") or {},
-            "received_payee": capture.get("payee") or {},
-        },
-        "bank_note": str(reason).strip()[:300],
-        "updated_at": timezone.now(),
+    capture_id = str(capture.get("id") or "")[:120]
+    report = {
+        "received": capture.get("amount") or {},
+        "received_payee": payee,
+        "capture_status": str(capture.get("status") or ""),
     }
-    if received_here and amount is not None:
-        fields.update(
-            state=Transaction.State.SUCCEEDED,
-            amount=quantize(amount),
-            currency=currency,
-            reference=data["capture_id"],
-        )
+    fields = {"bank_note": str(reason).strip()[:300], "updated_at": timezone.now()}
+    if settled:
+        fields["provider_data"] = {**tx.provider_data, "disputed": report}
     else:
-        fields.update(state=Transaction.State.FAILED)
+        fields["provider_data"] = {
+            **tx.provider_data,
+            **report,
+            "capture_id": capture_id,
+            "expected": {"value": _value(tx.amount), "currency_code": tx.currency},
+        }
+        fits = amount is not None and 0 < amount <= MAX_AMOUNT and len(currency) == 3
+        if received_here and fits:
+            fields.update(
+                state=Transaction.State.SUCCEEDED,
+                amount=quantize(amount),
+                currency=currency,
+                reference=capture_id,
+            )
+        else:
+            fields["state"] = Transaction.State.FAILED
     Transaction.objects.filter(pk=tx.pk).update(**fields)
     try:
         order_opposition_by_provider(
