@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from billetterie.core.models import AuditLogEntry, Level
 from billetterie.orders.models import Order, OrderEvent
+from billetterie.orders.services import order_admin
 from billetterie.payments import registry
 from billetterie.payments import services as payments
 from billetterie.payments.exceptions import PaymentRefused
@@ -587,3 +588,27 @@ def test_webhook_address_names_the_shop(shop, settings):
     key = url.rstrip("/").rsplit("/", 1)[1]
     assert paypal.webhook_shop(key) == shop
     assert paypal.webhook_shop(f"{shop.pk}:x") is None
+
+
+# --- opposition by the system (orders.services.order_admin) -----------------------------------
+def test_opposition_by_provider_on_a_pending_order(
+    order, managers, django_capture_on_commit_callbacks
+):
+    assert order.expires_at is not None
+    with pytest.raises(order_admin.OrderNotOpposable):  # staff still oppose paid orders only
+        order_admin.order_opposition(order=order, actor=managers[0], reason="Dispute")
+    with django_capture_on_commit_callbacks(execute=True):
+        opposed = order_admin.order_opposition_by_provider(
+            order=order, provider="paypal", reason="Wrong amount"
+        )
+        again = order_admin.order_opposition_by_provider(
+            order=order, provider="paypal", reason="Wrong amount"
+        )
+    assert opposed.state == again.state == Order.State.OPPOSITION
+    assert opposed.expires_at is None  # the expiry sweep never frees the disputed places
+    assert OrderEvent.objects.filter(order=order, kind="opposition").count() == 1
+    assert len(mail.outbox) == 3  # once: the two managers and the operator
+
+    Order.objects.filter(pk=order.pk).update(state=Order.State.EXPIRED)
+    with pytest.raises(order_admin.OrderNotOpposable):
+        order_admin.order_opposition_by_provider(order=order, provider="paypal", reason="x")
