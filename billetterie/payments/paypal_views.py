@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from billetterie.core import ratelimit
 from billetterie.core.exceptions import DomainError
+from billetterie.orders.models import Order
 from billetterie.payments.exceptions import PaymentRefused
 from billetterie.payments.models import Transaction
 from billetterie.payments.providers import paypal
@@ -42,7 +43,11 @@ def go(request, secret):
     (followed at once by a small script, or by the link)."""
     tx = _tx(secret)
     approve = tx.provider_data.get("approve_url", "")
-    if tx.state != Transaction.State.CREATED or not approve:
+    if (
+        tx.state != Transaction.State.CREATED
+        or not approve
+        or tx.order.state != Order.State.PENDING
+    ):
         return redirect(_order_page(tx))
     return render(request, "payments/paypal_go.html", {"tx": tx, "approve_url": approve})
 

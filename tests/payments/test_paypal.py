@@ -493,7 +493,7 @@ def refund_row(payment, amount) -> Transaction:
 
 
 def test_partial_then_full_refund_through_paypal(
-    client, order, fake, django_capture_on_commit_callbacks
+    client, order, fake, settings, django_capture_on_commit_callbacks
 ):
     payment = paid_by_paypal(client, order, fake, django_capture_on_commit_callbacks)
     provider = registry.get("paypal")
@@ -506,6 +506,7 @@ def test_partial_then_full_refund_through_paypal(
     sent = fake.refunds[part.reference]["refund"]
     assert sent["amount"] == {"value": "30.00", "currency_code": "CHF"}
     assert sent["custom_id"] == part.secret
+    assert sent["note_to_payer"] == f"Refund for order {order.code}"  # the buyer's language
     assert fake.captures[payment.provider_data["capture_id"]]["capture"]["status"] == (
         "PARTIALLY_REFUNDED"
     )
@@ -520,6 +521,13 @@ def test_partial_then_full_refund_through_paypal(
     assert rest.state == "succeeded"
     assert fake.captures[payment.provider_data["capture_id"]]["capture"]["status"] == "REFUNDED"
 
+    # PayPal unreachable: the refund stays open, to be tried again
+    late = refund_row(payment, "1.00")
+    settings.PAYPAL_API_BASE = "http://127.0.0.1:9"
+    with pytest.raises(PaymentRefused, match="did not answer"):
+        provider.refund(payment=payment, refund=late, settings=config)
+    assert late.state == "created"
+    settings.PAYPAL_API_BASE = fake.url
     # the same refund sent again (a retry) is recognised by PayPal, not paid twice
     provider.refund(payment=payment, refund=rest, settings=config)
     assert len(fake.refunds) == 2

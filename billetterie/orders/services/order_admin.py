@@ -2,9 +2,11 @@
 again, change its customer, cancel it, put it in opposition (PAY-9, BOX-3, SHOP-9).
 
 Levels: BOX_OFFICE sends emails and changes the customer; MANAGE cancels and puts in
-opposition. Each action is one transaction that writes the order's log (OrderEvent) and
-the audit log (ORG-4). Refunds (PAY-10) and the invoice (PAY-11) belong to the payments
-and banking apps; they add their own actions next to these.
+opposition. The system itself puts an order in opposition when a payment provider reports
+money that does not match it (`order_opposition_by_provider`, PAY-3). Each action is one
+transaction that writes the order's log (OrderEvent) and the audit log (ORG-4). Refunds
+(PAY-10) and the invoice (PAY-11) belong to the payments and banking apps; they add their
+own actions next to these.
 """
 
 from django.conf import settings
@@ -407,7 +409,5 @@ def order_opposition_by_provider(
             "provider": [None, provider],
         },
     )
-    _opposition_alert(
-        order, provider=provider_name or provider, reason=reason, previous=previous
-    )
+    _opposition_alert(order, provider=provider_name or provider, reason=reason, previous=previous)
     return order

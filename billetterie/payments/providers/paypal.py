@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -282,8 +282,9 @@ class PayPalProvider(Provider):
         body = {
             "amount": {"value": _value(refund.amount), "currency_code": refund.currency},
             "custom_id": refund.secret,
-            "note_to_payer": (_("Refund for order %(code)s") % {"code": payment.order.code})[:255],
         }
+        with translation.override(payment.order.language):
+            body["note_to_payer"] = _("Refund for order %(code)s") % {"code": payment.order.code}
         try:
             answer = _api(settings).call(
                 "POST",
@@ -295,6 +296,11 @@ class PayPalProvider(Provider):
                 },
             )
         except PayPalError as error:
+            if error.status == 0 or error.status >= 500:
+                # maybe done, maybe not: the same request again is safe (PayPal-Request-Id)
+                raise PaymentRefused(
+                    _("PayPal did not answer. Try again: PayPal never pays a refund twice.")
+                ) from None
             refund.state = Transaction.State.FAILED
             refund.bank_note = f"PayPal: {error.issue or error.name or error.status}"[:300]
             refund.provider_data = {"error": error.issue or error.name, "status": error.status}
