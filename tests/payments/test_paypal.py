@@ -444,6 +444,23 @@ def test_a_forged_notification_is_refused_and_changes_nothing(client, order, fak
     assert mail.outbox == []
 
 
+def test_other_verified_events_are_recorded_and_change_nothing(client, order, fake):
+    tx, _link = start(client, order)
+    capture_id = capture_behind_our_back(fake, tx)
+    before = snapshot(order)[:3]
+    refunded = fake.webhook(capture_id, event_type="PAYMENT.CAPTURE.REFUNDED")
+    assert post_webhook(client, order.shop, refunded).json() == {"outcome": "ignored"}
+    stranger = fake.webhook(capture_id)
+    stranger.event["resource"]["custom_id"] = "not-one-of-ours"
+    stranger = fake.sign(stranger.event)
+    assert post_webhook(client, order.shop, stranger).json() == {"outcome": "unknown"}
+    assert snapshot(order)[:3] == before
+    assert list(ProviderNotification.objects.values_list("outcome", flat=True)) == [
+        "unknown",
+        "ignored",
+    ]
+
+
 def test_webhooks_are_refused_when_paypal_cannot_confirm_them(client, order, fake, settings):
     tx, _link = start(client, order)
     delivery = fake.webhook(capture_behind_our_back(fake, tx))
