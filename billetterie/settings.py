@@ -202,6 +202,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MAILERS = {"default": config.mailer(os.environ.get("EMAIL_URL"), DATA_DIR)}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "billetterie <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# the platform operator, told when a payment is put in opposition automatically (PAY-3);
+# Django's ADMINS when empty
+PLATFORM_OPERATOR_EMAIL = os.environ.get("PLATFORM_OPERATOR_EMAIL", "")
+# PayPal's REST API: the sandbox unless the installation takes real money
+PAYPAL_API_BASE = os.environ.get("PAYPAL_API_BASE", "https://api-m.sandbox.paypal.com").rstrip("/")
 
 # --- security -------------------------------------------------------------------------
 SECURE_CSP = {

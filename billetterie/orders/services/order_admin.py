@@ -2,18 +2,23 @@
 again, change its customer, cancel it, put it in opposition (PAY-9, BOX-3, SHOP-9).
 
 Levels: BOX_OFFICE sends emails and changes the customer; MANAGE cancels and puts in
-opposition. Each action is one transaction that writes the order's log (OrderEvent) and
-the audit log (ORG-4). Refunds (PAY-10) and the invoice (PAY-11) belong to the payments
-and banking apps; they add their own actions next to these.
+opposition. The system itself puts an order in opposition when a payment provider reports
+money that does not match it (`order_opposition_by_provider`, PAY-3). Each action is one
+transaction that writes the order's log (OrderEvent) and the audit log (ORG-4). Refunds
+(PAY-10) and the invoice (PAY-11) belong to the payments and banking apps; they add their
+own actions next to these.
 """
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from billetterie.core import audit
 from billetterie.core.exceptions import DomainError, InvalidInput
-from billetterie.core.models import Level, User
+from billetterie.core.models import Grant, Level, User
 from billetterie.core.money import format_money
 from billetterie.core.permissions import require_level
 from billetterie.core.services.staff import normalize_email
@@ -302,4 +307,107 @@ def order_opposition(*, order: Order, actor: User | None, reason: str) -> Order:
         "order.opposition",
         {"state": [Order.State.PAID, Order.State.OPPOSITION], "reason": [None, reason]},
     )
+    return order
+
+
+# --- opposition by a payment provider (PAY-3, PAY-9) ----------------------------------------
+def _managers(order: Order) -> list[User]:
+    """Active people holding MANAGE on the whole organizer or on this shop, directly or
+    through a team."""
+    scope = Q(shop__isnull=True) | Q(shop=order.shop, event_id__isnull=True)
+    grants = Grant.objects.filter(
+        scope, organizer_id=order.shop.organizer_id, level__gte=Level.MANAGE
+    )
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(pk__in=grants.filter(user__isnull=False).values("user_id"))
+            | Q(teams__in=grants.filter(team__isnull=False).values("team_id"))
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+def _operator_emails() -> list[str]:
+    """The platform operator: PLATFORM_OPERATOR_EMAIL, else Django's ADMINS."""
+    configured = getattr(settings, "PLATFORM_OPERATOR_EMAIL", "")
+    if configured:
+        return [configured] if isinstance(configured, str) else list(configured)
+    return [entry[1] if isinstance(entry, list | tuple) else entry for entry in settings.ADMINS]
+
+
+def _opposition_alert(order: Order, *, provider, reason, previous: str) -> None:
+    """One email per recipient (nobody sees the others' addresses), each in their language."""
+    context = {
+        "order": order,
+        "shop": order.shop,
+        "organizer": order.shop.organizer,
+        "provider": provider,
+        "reason": reason,
+        "total": format_money(order.total, order.currency),
+        "was_paid": previous == Order.State.PAID,
+        "link": settings.BASE_URL
+        + reverse(
+            "backoffice:order",
+            args=[order.shop.organizer.slug, order.shop.slug, order.pk],
+        ),
+    }
+    recipients = [
+        (user.email, user.language or settings.LANGUAGE_CODE) for user in _managers(order)
+    ]
+    recipients += [(email, settings.LANGUAGE_CODE) for email in _operator_emails()]
+    seen = set()
+    for email, language in recipients:
+        if email.lower() in seen:
+            continue
+        seen.add(email.lower())
+        email_template_queue(
+            to=email,
+            template="payment_opposition_alert",
+            context=context,
+            language=language,
+            organizer_id=order.shop.organizer_id,
+        )
+
+
+@transaction.atomic
+def order_opposition_by_provider(
+    *, order: Order, provider: str, reason=None, provider_name=None
+) -> Order:
+    """A payment provider's notification contradicts the order (wrong amount, currency or
+    receiver; a reversed payment): the system puts it in opposition (PAY-3, PAY-9) and tells
+    the organizer's managers and the platform operator by email.
+
+    Works on a paid order and on one still waiting for payment (the money arrived, but not
+    as expected); its places stay taken (no expiry any more): they are in dispute. An order
+    already in opposition stays so and nobody is emailed twice."""
+    # `reason` may be lazy (format_lazy): the log keeps it in the current language, each
+    # email renders it again in its recipient's language.
+    reason = reason or gettext_lazy("The payment was disputed.")
+    text = str(reason).replace("\x00", "").strip()[:REASON_MAX]
+    order = _locked(order)
+    if order.state == Order.State.OPPOSITION:
+        return order
+    previous = order.state
+    updated = Order.objects.filter(
+        pk=order.pk, state__in=(Order.State.PENDING, Order.State.PAID)
+    ).update(state=Order.State.OPPOSITION, expires_at=None)
+    if not updated:
+        raise OrderNotOpposable(
+            _("Only a paid order or an order waiting for payment can be put in opposition.")
+        )
+    order.refresh_from_db()
+    _log(order, "opposition", None, reason=text, provider=provider, previous=previous)
+    _record(
+        order,
+        None,
+        "order.opposition",
+        {
+            "state": [previous, Order.State.OPPOSITION],
+            "reason": [None, text],
+            "provider": [None, provider],
+        },
+    )
+    _opposition_alert(order, provider=provider_name or provider, reason=reason, previous=previous)
     return order
