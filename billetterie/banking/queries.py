@@ -1,0 +1,26 @@
+"""Read helpers of banking, scoped to a shop."""
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+
+from billetterie.banking.models import BankAccount, Invoice
+
+
+def accounts_of_shop(shop):
+    return (
+        BankAccount.objects.filter(shop=shop)
+        .annotate(invoice_count=Count("invoices"))
+        .order_by("created_at", "pk")
+    )
+
+
+def account_of_shop(shop, account_id) -> BankAccount:
+    return get_object_or_404(BankAccount, shop=shop, pk=account_id)
+
+
+def account_in_use(shop) -> BankAccount | None:
+    return BankAccount.objects.filter(shop=shop, in_use=True).first()
+
+
+def invoice_of_order(order) -> Invoice | None:
+    return Invoice.objects.filter(order=order).select_related("account").first()
