@@ -1,8 +1,8 @@
 """The payment deadline of an invoice (PAY-5), as the organizer configures it.
 
 D = days before the first reminder, N = number of reminders. Each reminder extends the
-deadline by D, so the reminders go out on days D, 2D, ... N×D after the order and the
-order is cancelled on day D + N×D (defaults D=10, N=2: reminders on day 10 and day 20,
+deadline by D, so the reminders go out on days D, 2D, ... NxD after the order and the
+order is cancelled on day D + NxD (defaults D=10, N=2: reminders on day 10 and day 20,
 cancellation on day 30; D=5, N=2: cancellation on day 15).
 """
 
@@ -63,7 +63,7 @@ class Schedule:
 
 def schedule_for(*, placed_at: datetime, reminder_days: int, reminder_count: int) -> Schedule:
     """The first deadline of an invoice: due D days after the order; the first reminder
-    then (when there is one); cancelled on day D + N×D."""
+    then (when there is one); cancelled on day D + NxD."""
     step = timedelta(days=reminder_days)
     return Schedule(
         due_at=placed_at + step,
@@ -105,10 +105,10 @@ def explain(rule: DeadlineRule) -> str:
 
 def explain_offer(rule: DeadlineRule) -> str:
     if not rule.offer_days_before:
-        return _("Offered until the first date of the order’s events.")
+        return _("Offered until the first date of the order's events.")
     return ngettext(
-        "Offered until %(n)s day before the first date of the order’s events.",
-        "Offered until %(n)s days before the first date of the order’s events.",
+        "Offered until %(n)s day before the first date of the order's events.",
+        "Offered until %(n)s days before the first date of the order's events.",
         rule.offer_days_before,
     ) % {"n": rule.offer_days_before}
 

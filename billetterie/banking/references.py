@@ -134,7 +134,8 @@ def validate_iban(value: str) -> str:
     if not stdnum_iban.is_valid(value):
         raise ValidationError(
             _(
-                "This IBAN is not valid: check it for a typing error (its check digits do not match)."
+                "This IBAN is not valid: check it for a typing error (its check digits do "
+                "not match)."
             ),
             code="iban_checksum",
         )

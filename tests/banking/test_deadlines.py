@@ -1,5 +1,5 @@
 """The invoice deadline rule (PAY-5): D days before the first reminder, N reminders, each
-extending the deadline by D, cancellation on day D + N×D."""
+extending the deadline by D, cancellation on day D + NxD."""
 
 from datetime import UTC, datetime, timedelta
 

@@ -108,7 +108,7 @@ def test_reminder_reminder_cancellation_with_a_moving_clock(
     order = place(shop, concert, quantity=3, language="en")
     invoice = pay_by_invoice(order)
     placed = order.created_at
-    assert invoice.cancel_at == placed + timedelta(days=15)  # D + N×D = 5 + 2×5
+    assert invoice.cancel_at == placed + timedelta(days=15)  # D + NxD = 5 + 2x5
 
     def run(days):
         mail.outbox.clear()

@@ -170,7 +170,7 @@ def _lines(order: Order) -> list[InvoiceLine]:
             detail += f" · {group['options']}"
         lines.append(
             InvoiceLine(
-                text=f"{group['count']} × {ticket.price_name}",
+                text=f"{group['count']} x {ticket.price_name}",
                 detail=detail,
                 amount=format_money(ticket.amount * group["count"], order.currency),
             )
