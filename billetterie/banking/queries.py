@@ -24,3 +24,22 @@ def account_in_use(shop) -> BankAccount | None:
 
 def invoice_of_order(order) -> Invoice | None:
     return Invoice.objects.filter(order=order).select_related("account").first()
+
+
+def invoice_summary(order) -> dict | None:
+    """What an order page shows of its invoice (None when it has none)."""
+    from billetterie.banking.references import format_reference
+    from billetterie.banking.services.invoice_payments import open_amount
+    from billetterie.core.money import format_money
+
+    invoice = invoice_of_order(order)
+    if invoice is None:
+        return None
+    return {
+        "invoice": invoice,
+        "code": invoice.code,
+        "reference": format_reference(invoice.qr_reference),
+        "amount": format_money(invoice.amount, invoice.currency),
+        "open": format_money(open_amount(invoice), invoice.currency),
+        "is_open": invoice.is_open,
+    }

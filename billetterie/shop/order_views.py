@@ -6,6 +6,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
+from billetterie.banking.queries import invoice_of_order, invoice_summary
+from billetterie.banking.services.invoices import invoice_filename, invoice_pdf
 from billetterie.core.exceptions import DomainError
 from billetterie.orders import queries as sales
 from billetterie.orders.models import Order, Ticket
@@ -47,6 +49,7 @@ def order_page(request, secret):
         "selected_method": methods[0].identifier if methods else "",
         "transactions": order.transactions.order_by("created_at"),
         "can_download": sales.tickets_downloadable(order),
+        "invoice": invoice_summary(order),
     }
     return ike.render_order_page(request, order, context)
 
@@ -61,6 +64,16 @@ def order_tickets_pdf(request, secret):
     pdf = render_order_tickets(order, ticket_documents(order))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="tickets-{order.code}.pdf"'
+    return response
+
+
+def order_invoice_pdf(request, secret):
+    """The order's invoice (PAY-11), through the order's secret link only."""
+    invoice = invoice_of_order(_order(secret))
+    if invoice is None:
+        raise Http404
+    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice_filename(invoice)}"'
     return response
 
 
