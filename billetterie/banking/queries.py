@@ -41,5 +41,6 @@ def invoice_summary(order) -> dict | None:
         "reference": format_reference(invoice.qr_reference),
         "amount": format_money(invoice.amount, invoice.currency),
         "open": format_money(open_amount(invoice), invoice.currency),
-        "is_open": invoice.is_open,
+        # still to be paid: a staff cancellation or another payment closes it too
+        "is_open": invoice.is_open and order.state == order.State.PENDING,
     }

@@ -81,3 +81,14 @@ def test_many_lines_flow_onto_a_second_page_with_the_bill_last():
     )
     pages = page_texts(render_invoice_pdf(doc))
     assert len(pages) >= 2 and "Tarif 59" in pages[-1]
+
+
+def test_a_buyer_address_the_qr_bill_refuses_leaves_its_payer_box_empty(organizer, shop):
+    invoice_shop(shop)
+    order = place(shop, far_concert(organizer, shop))
+    order.zip_code, order.city, order.country = "1000", "Lausanne", "XX"  # no such country
+    order.save()
+    invoice = pay_by_invoice(order)
+    ((payload,),) = decoded_qr_codes(invoices.invoice_pdf(invoice), dpi=300)
+    fields = spc(payload)
+    assert fields["reference"] == invoice.qr_reference and fields["debtor"] == ""

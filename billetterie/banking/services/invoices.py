@@ -12,6 +12,7 @@ email and cancel once.
 
 import logging
 from collections import OrderedDict
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -35,6 +36,7 @@ from billetterie.documents.invoices import (
     InvoiceDocument,
     InvoiceLine,
     QRBillData,
+    qr_bill,
     render_invoice_pdf,
 )
 from billetterie.notifications.services import Attachment, email_template_queue
@@ -219,6 +221,20 @@ def _creditor(account: BankAccount) -> dict:
     }
 
 
+def _qr_bill_data(data: QRBillData) -> QRBillData | None:
+    """The QR-bill's data as the standard accepts it: a buyer address it refuses (an
+    unknown country, say) leaves the "payable by" box empty for the buyer to fill in; an
+    account it refuses leaves the invoice with its printed bank details only."""
+    try:
+        qr_bill(data)
+    except ValueError:
+        if data.debtor is None:
+            logger.warning("no QR-bill for account %s", data.account[:4])
+            return None
+        return _qr_bill_data(replace(data, debtor=None))
+    return data
+
+
 def invoice_document(invoice: Invoice, *, language: str | None = None) -> InvoiceDocument:
     """The invoice as display-ready text in the buyer's language."""
     order = invoice.order
@@ -271,16 +287,18 @@ def invoice_document(invoice: Invoice, *, language: str | None = None) -> Invoic
             )
             if references.qr_bill_possible(iban=account.iban, currency=account.currency):
                 notes.append(_("Pay with the QR-bill below: scan it with your banking app."))
-                qr_bill = QRBillData(
-                    account=account.iban,
-                    creditor=_creditor(account),
-                    amount=invoice.amount,
-                    currency=invoice.currency,
-                    reference=invoice.qr_reference,
-                    debtor=_debtor(order),
-                    additional_information=_("Invoice %(number)s, order %(order)s")
-                    % {"number": invoice.code, "order": order.code},
-                    language=language,
+                qr_bill = _qr_bill_data(
+                    QRBillData(
+                        account=account.iban,
+                        creditor=_creditor(account),
+                        amount=invoice.amount,
+                        currency=invoice.currency,
+                        reference=invoice.qr_reference,
+                        debtor=_debtor(order),
+                        additional_information=_("Invoice %(number)s, order %(order)s")
+                        % {"number": invoice.code, "order": order.code},
+                        language=language,
+                    )
                 )
             elif invoice.qr_reference:
                 notes.append(
