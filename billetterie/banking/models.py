@@ -79,6 +79,9 @@ class Invoice(models.Model):
     # reminder, N reminders; a later change of the settings moves no issued deadline
     reminder_days = models.PositiveSmallIntegerField(default=10)
     reminder_count = models.PositiveSmallIntegerField(default=2)
+    # what the invoice shows, as issued (plain JSON-safe values): the seller, the buyer and
+    # the lines never change afterwards; only the due date moves with the reminders
+    content = models.JSONField(default=dict, blank=True)
     next_reminder_at = models.DateTimeField(null=True, blank=True)
     cancel_at = models.DateTimeField()
     cancelled_at = models.DateTimeField(null=True, blank=True)

@@ -92,3 +92,16 @@ def test_a_buyer_address_the_qr_bill_refuses_leaves_its_payer_box_empty(organize
     ((payload,),) = decoded_qr_codes(invoices.invoice_pdf(invoice), dpi=300)
     fields = spc(payload)
     assert fields["reference"] == invoice.qr_reference and fields["debtor"] == ""
+
+
+def test_an_issued_invoice_keeps_its_buyer_and_seller(organizer, shop):
+    account = invoice_shop(shop)
+    order = place(shop, far_concert(organizer, shop), first_name="Ana", last_name="Muster")
+    invoice = pay_by_invoice(order)
+    order.first_name = "Someone"
+    order.save()
+    account.holder_name = "Another holder"
+    account.save()
+    (text,) = page_texts(invoices.invoice_pdf(invoice))
+    assert "Ana Muster" in text and "Someone" not in text
+    assert "Théâtre des Arts" in text and "Another holder" not in text

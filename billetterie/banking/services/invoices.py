@@ -131,6 +131,7 @@ def invoice_issue(*, order: Order, now: datetime | None = None) -> Invoice:
         cancel_at=schedule.cancel_at,
         reminder_days=rule.reminder_days,
         reminder_count=rule.reminder_count,
+        content=invoice_content(order, account),
     )
     Order.objects.filter(pk=order.pk).update(expires_at=None, payment_method=PROVIDER)
     log(order, "invoice_issued", number=invoice.code, due=schedule.due_at.isoformat())
@@ -149,35 +150,73 @@ def _datetime(value: datetime, shop) -> str:
     return formats.date_format(timezone.localtime(value, shop.zone_info), "SHORT_DATETIME_FORMAT")
 
 
-def _lines(order: Order) -> list[InvoiceLine]:
+def _raw_lines(order: Order) -> list[dict]:
+    """The order's tickets grouped by date, zone, price and options (JSON-safe)."""
     groups: OrderedDict = OrderedDict()
-    tickets = (
-        order.tickets.select_related("date__event", "zone")
-        .order_by("date__starts_at", "date_id", "zone_id", "price_name", "id")
-        .all()
+    tickets = order.tickets.select_related("date__event", "zone").order_by(
+        "date__starts_at", "date_id", "zone_id", "price_name", "id"
     )
     for ticket in tickets:
         options = ", ".join(o.get("name", "") for o in ticket.options or [])
         key = (ticket.date_id, ticket.zone_id, ticket.price_name, ticket.amount, options)
-        group = groups.setdefault(key, {"ticket": ticket, "count": 0, "options": options})
-        group["count"] += 1
-    lines = []
-    for group in groups.values():
-        ticket = group["ticket"]
-        detail = (
-            f"{ticket.date.event.name} — {_datetime(ticket.date.starts_at, order.shop)}"
-            f" · {ticket.zone.name}"
+        group = groups.setdefault(
+            key,
+            {
+                "count": 0,
+                "price": ticket.price_name,
+                "event": ticket.date.event.name,
+                "starts_at": ticket.date.starts_at.isoformat(),
+                "zone": ticket.zone.name,
+                "options": options,
+                "unit": str(ticket.amount),
+            },
         )
-        if group["options"]:
-            detail += f" · {group['options']}"
+        group["count"] += 1
+    return list(groups.values())
+
+
+def _lines(raw: list[dict], *, shop, currency: str) -> list[InvoiceLine]:
+    lines = []
+    for line in raw:
+        starts = datetime.fromisoformat(line["starts_at"])
+        detail = f"{line['event']} — {_datetime(starts, shop)} · {line['zone']}"
+        if line["options"]:
+            detail += f" · {line['options']}"
         lines.append(
             InvoiceLine(
-                text=f"{group['count']} x {ticket.price_name}",
+                text=f"{line['count']} x {line['price']}",
                 detail=detail,
-                amount=format_money(ticket.amount * group["count"], order.currency),
+                amount=format_money(Decimal(line["unit"]) * line["count"], currency),
             )
         )
     return lines
+
+
+def _seller(shop, account: BankAccount | None) -> list[str]:
+    if account is None:
+        return [shop.organizer.name, shop.name]
+    seller = [account.holder_name]
+    street = " ".join(p for p in (account.street, account.house_number) if p)
+    if street:
+        seller.append(street)
+    seller.append(f"{account.postal_code} {account.town}")
+    seller.append(account.country)
+    return seller
+
+
+def invoice_content(order: Order, account: BankAccount | None) -> dict:
+    """What the invoice shows, fixed when it is issued (PAY-11: an issued invoice does not
+    change when the buyer's address or the account's holder is edited later)."""
+    return {
+        "seller": _seller(order.shop, account),
+        "buyer": _buyer(order),
+        "debtor": _debtor(order),
+        "creditor": _creditor(account) if account is not None else None,
+        "lines": _raw_lines(order),
+        "discounts": [
+            {"name": d.get("name", ""), "amount": str(d["amount"])} for d in order.discounts or []
+        ],
+    }
 
 
 def _buyer(order: Order) -> list[str]:
@@ -240,6 +279,7 @@ def invoice_document(invoice: Invoice, *, language: str | None = None) -> Invoic
     order = invoice.order
     shop = order.shop
     account = invoice.account
+    content = invoice.content or invoice_content(order, account)
     language = language or order.language
     with translation.override(language):
         title = _("Invoice %(number)s") % {"number": invoice.code}
@@ -260,7 +300,7 @@ def invoice_document(invoice: Invoice, *, language: str | None = None) -> Invoic
             )
         totals = [
             (d.get("name") or _("Reduction"), format_money(-Decimal(d["amount"]), order.currency))
-            for d in order.discounts or []
+            for d in content["discounts"]
         ]
         totals.append((_("Total due"), format_money(invoice.amount, invoice.currency)))
         notes = [
@@ -273,28 +313,25 @@ def invoice_document(invoice: Invoice, *, language: str | None = None) -> Invoic
             % {"cancel": _date(invoice.cancel_at, shop)},
         ]
         qr_bill = None
-        seller = [shop.organizer.name, shop.name]
+        seller = content["seller"]
         if account is not None:
-            seller = [account.holder_name]
-            street = " ".join(p for p in (account.street, account.house_number) if p)
-            if street:
-                seller.append(street)
-            seller.append(f"{account.postal_code} {account.town}")
-            seller.append(account.country)
             notes.append(
                 _("Bank account: %(iban)s (%(holder)s).")
-                % {"iban": references.format_iban(account.iban), "holder": account.holder_name}
+                % {
+                    "iban": references.format_iban(account.iban),
+                    "holder": (content["creditor"] or {}).get("name", account.holder_name),
+                }
             )
             if references.qr_bill_possible(iban=account.iban, currency=account.currency):
                 notes.append(_("Pay with the QR-bill below: scan it with your banking app."))
                 qr_bill = _qr_bill_data(
                     QRBillData(
                         account=account.iban,
-                        creditor=_creditor(account),
+                        creditor=content["creditor"] or _creditor(account),
                         amount=invoice.amount,
                         currency=invoice.currency,
                         reference=invoice.qr_reference,
-                        debtor=_debtor(order),
+                        debtor=content["debtor"],
                         additional_information=_("Invoice %(number)s, order %(order)s")
                         % {"number": invoice.code, "order": order.code},
                         language=language,
@@ -308,9 +345,9 @@ def invoice_document(invoice: Invoice, *, language: str | None = None) -> Invoic
         return InvoiceDocument(
             title=title,
             seller=seller,
-            buyer=_buyer(order),
+            buyer=content["buyer"],
             facts=facts,
-            lines=_lines(order),
+            lines=_lines(content["lines"], shop=shop, currency=invoice.currency),
             totals=totals,
             notes=notes,
             qr_bill=qr_bill,
