@@ -28,9 +28,11 @@ def account_values(**values) -> dict:
     }
 
 
-def invoice_shop(shop, *, iban=QR_IBAN, rule: DeadlineRule | None = None):
+def invoice_shop(shop, *, iban=QR_IBAN, rule: DeadlineRule | None = None, currency="CHF"):
     """The shop with a bank account in use and payment by invoice enabled."""
-    account = accounts.bank_account_create(shop=shop, actor=None, values=account_values(iban=iban))
+    account = accounts.bank_account_create(
+        shop=shop, actor=None, values=account_values(iban=iban, currency=currency)
+    )
     invoice_settings_save(shop=shop, actor=None, enabled=True, rule=rule or DeadlineRule())
     return account
 

@@ -105,3 +105,17 @@ def test_an_issued_invoice_keeps_its_buyer_and_seller(organizer, shop):
     (text,) = page_texts(invoices.invoice_pdf(invoice))
     assert "Ana Muster" in text and "Someone" not in text
     assert "Théâtre des Arts" in text and "Another holder" not in text
+
+
+def test_a_foreign_iban_prints_bank_details_and_a_creditor_reference(organizer):
+    from tests.factories import make_shop
+
+    shop = make_shop(organizer, currency="EUR")
+    invoice_shop(shop, iban="DE89 3704 0044 0532 0130 00", currency="EUR")
+    invoice = pay_by_invoice(place(shop, far_concert(organizer, shop)))
+    pdf = invoices.invoice_pdf(invoice)
+    assert decoded_qr_codes(pdf) == [[]]  # no QR-bill outside Switzerland and Liechtenstein
+    (text,) = page_texts(pdf)
+    assert "DE89 3704 0044 0532 0130 00" in text
+    assert invoice.qr_reference.startswith("RF")
+    assert "Give the reference RF" in text and "Total due EUR 90.00" in text
