@@ -174,3 +174,13 @@ def test_a_reminder_raced_by_two_workers_goes_out_once(shop, concert):
     assert invoices.invoice_cancel_overdue(invoice=invoice, now=late)
     assert not invoices.invoice_cancel_overdue(invoice=stale, now=late)
     assert Order.objects.get(pk=invoice.order_id).state == Order.State.CANCELLED
+
+
+def test_the_offer_ends_on_the_day_set_in_the_shop_time_zone(organizer, shop, concert):
+    invoice_shop(shop, rule=DeadlineRule(offer_days_before=3))
+    order = place(shop, concert)
+    first = concert.date.starts_at  # 20:00 in Zurich
+    local = timezone.localtime(first, shop.zone_info)
+    last_day = local.replace(hour=23, minute=30) - timedelta(days=3)
+    assert invoices.invoice_offered(order, now=last_day)
+    assert not invoices.invoice_offered(order, now=last_day + timedelta(hours=1))

@@ -86,8 +86,9 @@ def invoice_offered(order: Order, *, now: datetime | None = None) -> bool:
     if first is None:
         return True
     rule = invoice_rule(order.shop)
-    now = now or timezone.now()
-    return now.date() <= (first - _days(rule.offer_days_before)).date()
+    zone = order.shop.zone_info
+    today = timezone.localdate(now or timezone.now(), zone)
+    return today <= timezone.localtime(first, zone).date() - _days(rule.offer_days_before)
 
 
 def _days(n: int) -> timedelta:
