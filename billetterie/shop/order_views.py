@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from billetterie.banking.queries import invoice_of_order, invoice_summary
@@ -25,6 +26,11 @@ def _order(secret) -> Order:
 @require_http_methods(["GET", "POST"])
 def order_page(request, secret):
     order = _order(secret)
+    invoice = invoice_summary(order)
+    if request.method == "POST" and invoice is not None:
+        # the invoice stands, with its deadline: no second way of paying to mix with it
+        messages.error(request, _("This order is paid by invoice: see its due date below."))
+        return redirect("shop:order", secret)
     if request.method == "POST" and order.state == Order.State.PENDING:
         ike.payment_launched(request, order)
         try:
@@ -39,7 +45,8 @@ def order_page(request, secret):
         return redirect("shop:order", secret)
     tickets = list(order.tickets.select_related("date__event", "zone", "seat").order_by("id"))
     answers = sales.answers_of(order, tickets)
-    methods = payments.methods_for(order) if order.state == Order.State.PENDING else []
+    pending = order.state == Order.State.PENDING and invoice is None
+    methods = payments.methods_for(order) if pending else []
     context = {
         "order": order,
         "shop": order.shop,
@@ -49,7 +56,7 @@ def order_page(request, secret):
         "selected_method": methods[0].identifier if methods else "",
         "transactions": order.transactions.order_by("created_at"),
         "can_download": sales.tickets_downloadable(order),
-        "invoice": invoice_summary(order),
+        "invoice": invoice,
     }
     return ike.render_order_page(request, order, context)
 

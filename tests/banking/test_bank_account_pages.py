@@ -140,6 +140,13 @@ def test_order_invoice_download_and_resend(
     # the buyer's page, by its secret link
     buyer_page = client.get(reverse("shop:order", args=[order.secret])).content.decode()
     assert "Invoice 000001" in buyer_page and "Please pay CHF 90.00 by" in buyer_page
+    assert 'name="method"' not in buyer_page  # no second way of paying next to the invoice
+    again = client.post(
+        reverse("shop:order", args=[order.secret]), {"method": "onsite"}, follow=True
+    )
+    assert "This order is paid by invoice" in again.content.decode()
+    order.refresh_from_db()
+    assert order.payment_method == "invoice"
     download = client.get(reverse("shop:order_invoice", args=[order.secret]))
     assert download.content.startswith(b"%PDF")
     assert client.get(reverse("shop:order_invoice", args=["nope"])).status_code == 404
