@@ -184,3 +184,17 @@ def test_the_offer_ends_on_the_day_set_in_the_shop_time_zone(organizer, shop, co
     last_day = local.replace(hour=23, minute=30) - timedelta(days=3)
     assert invoices.invoice_offered(order, now=last_day)
     assert not invoices.invoice_offered(order, now=last_day + timedelta(hours=1))
+
+
+def test_an_order_cancelled_by_staff_owes_nothing_and_gets_no_reminder(shop, concert):
+    from billetterie.orders.services.order_admin import order_cancel
+
+    invoice_shop(shop)
+    order = place(shop, concert)
+    invoice = pay_by_invoice(order)
+    assert open_amount(invoice) == order.total
+    order_cancel(order=order, actor=None)
+    invoice.refresh_from_db()
+    assert open_amount(invoice) == 0
+    later = order.created_at + timedelta(days=11)
+    assert invoices.invoice_deadlines_run(now=later) == {"reminded": 0, "cancelled": 0}
