@@ -9,7 +9,11 @@ from billetterie.core import periodic
 
 @task(queue_name="email")
 def send_invoice_email(invoice_id: int, kind: str) -> None:
-    invoice_email_queue(Invoice.objects.get(pk=invoice_id), kind)
+    """The invoice email after issue; a task run twice (a worker retry) sends it once."""
+    invoice = Invoice.objects.select_related("order").get(pk=invoice_id)
+    if invoice.order.events.filter(kind=f"invoice_email_{kind}").exists():
+        return
+    invoice_email_queue(invoice, kind)
 
 
 @task()

@@ -198,3 +198,16 @@ def test_an_order_cancelled_by_staff_owes_nothing_and_gets_no_reminder(shop, con
     assert open_amount(invoice) == 0
     later = order.created_at + timedelta(days=11)
     assert invoices.invoice_deadlines_run(now=later) == {"reminded": 0, "cancelled": 0}
+
+
+def test_the_invoice_email_task_run_twice_sends_once(shop, concert):
+    from billetterie.banking.tasks import send_invoice_email
+
+    invoice_shop(shop)
+    invoice = pay_by_invoice(place(shop, concert))  # on_commit not run: nothing sent yet
+    mail.outbox.clear()
+    send_invoice_email.call(invoice.pk, "invoice")
+    send_invoice_email.call(invoice.pk, "invoice")
+    from billetterie.notifications.models import OutboxMessage
+
+    assert OutboxMessage.objects.filter(subject__startswith="Invoice 000001").count() == 1
