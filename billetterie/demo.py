@@ -71,6 +71,7 @@ def load() -> tuple[Organizer, bool]:
 
     for shop in (season, festival):  # the test card lets a demo visitor try a purchase
         shop_methods_set(shop=shop, providers=["free", "testcard", "onsite"])
+        _invoices(shop, manager)
     door = teams.team_create(organizer=organizer, actor=manager, name="Accueil et contrôle")
     teams.grant_create(organizer=organizer, actor=manager, team=door, level=Level.SCAN)
     counter = teams.team_create(organizer=organizer, actor=manager, name="Guichet")
@@ -79,6 +80,33 @@ def load() -> tuple[Organizer, bool]:
     path.write_text(f"{DEMO_EMAIL} {password}\n")
     path.chmod(0o600)
     return organizer, True
+
+
+def _invoices(shop, manager) -> None:
+    """Payment by invoice with a Swiss QR-bill (PAY-5, PAY-6): the test QR-IBAN of the
+    QR-bill implementation guidelines; offered until 3 days before the show."""
+    from billetterie.banking.deadlines import DeadlineRule
+    from billetterie.banking.services.accounts import bank_account_create
+    from billetterie.banking.services.invoice_settings import invoice_settings_save
+
+    bank_account_create(
+        shop=shop,
+        actor=manager,
+        values={
+            "label": "Compte QR (test)",
+            "iban": "CH44 3199 9123 0008 8901 2",
+            "currency": "CHF",
+            "holder_name": "Théâtre des Arts",
+            "street": "Rue du Midi",
+            "house_number": "12",
+            "postal_code": "1003",
+            "town": "Lausanne",
+            "country": "CH",
+        },
+    )
+    invoice_settings_save(
+        shop=shop, actor=manager, enabled=True, rule=DeadlineRule(offer_days_before=3)
+    )
 
 
 def _catalog(organizer, season, festival, manager) -> None:

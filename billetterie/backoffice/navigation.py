@@ -34,6 +34,8 @@ ENTRIES: list[Entry] = [
     ),
     Entry(_("Promotions"), "backoffice:promotions", Level.VIEW, scope="shop", section=True),
     Entry(_("Tracking"), "backoffice:shop_tracking", Level.MANAGE, scope="shop"),
+    Entry(_("Bank accounts"), "backoffice:bank_accounts", Level.MANAGE, scope="shop", section=True),
+    Entry(_("Payment by invoice"), "backoffice:invoice_settings", Level.MANAGE, scope="shop"),
     Entry(_("Exports"), "backoffice:exports", Level.MANAGE, scope="shop", section=True),
     Entry(_("Webhooks"), "backoffice:webhooks", Level.MANAGE, scope="shop", section=True),
     Entry(_("Customers"), "backoffice:customers", Level.VIEW, organizer_wide=True, section=True),

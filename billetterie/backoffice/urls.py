@@ -3,6 +3,7 @@ from django.urls import path
 from billetterie.backoffice.views import (
     audit,
     auth,
+    banking,
     catalog,
     checkin,
     customers,
@@ -283,4 +284,22 @@ urlpatterns += [
     path(f"{SHOP}checkin/rotate-key/", checkin.key_rotate, name="checkin_key_rotate"),
     path(f"{SHOP}checkin/live/", checkin.live_counts, name="checkin_live"),
     path(f"{SHOP}checkin/live.json", checkin.live_counts_data, name="checkin_live_data"),
+]
+
+# bank accounts, invoice settings and an order's invoice (PAY-5, PAY-6, PAY-11)
+BANK_ACCOUNT = f"{SHOP}bank-accounts/<int:account_id>/"
+urlpatterns += [
+    path(f"{SHOP}bank-accounts/", banking.bank_account_list, name="bank_accounts"),
+    path(f"{SHOP}bank-accounts/new/", banking.bank_account_new, name="bank_account_create"),
+    path(f"{BANK_ACCOUNT}edit/", banking.bank_account_edit, name="bank_account_edit"),
+    path(f"{BANK_ACCOUNT}use/", banking.bank_account_use, name="bank_account_use"),
+    path(f"{BANK_ACCOUNT}delete/", banking.bank_account_delete, name="bank_account_delete"),
+    path(f"{SHOP}invoice-settings/", banking.invoice_settings, name="invoice_settings"),
+    path(
+        f"{SHOP}invoice-settings/explain/",
+        banking.invoice_settings_explain,
+        name="invoice_settings_explain",
+    ),
+    path(f"{ORDER}invoice.pdf", banking.order_invoice_pdf, name="order_invoice_pdf"),
+    path(f"{ORDER}invoice/resend/", banking.order_invoice_resend, name="order_invoice_resend"),
 ]

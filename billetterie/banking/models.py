@@ -75,6 +75,13 @@ class Invoice(models.Model):
     # the current deadline: moved by each reminder; the order is cancelled when it passes
     due_at = models.DateTimeField()
     reminders_sent = models.PositiveSmallIntegerField(default=0)
+    # the shop's deadline rule when the invoice was issued (PAY-5): D days before the first
+    # reminder, N reminders; a later change of the settings moves no issued deadline
+    reminder_days = models.PositiveSmallIntegerField(default=10)
+    reminder_count = models.PositiveSmallIntegerField(default=2)
+    # what the invoice shows, as issued (plain JSON-safe values): the seller, the buyer and
+    # the lines never change afterwards; only the due date moves with the reminders
+    content = models.JSONField(default=dict, blank=True)
     next_reminder_at = models.DateTimeField(null=True, blank=True)
     cancel_at = models.DateTimeField()
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -92,4 +99,12 @@ class Invoice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}"
+        return self.code
+
+    @property
+    def code(self) -> str:
+        return f"{self.number:06d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.paid_at is None and self.cancelled_at is None

@@ -4,8 +4,11 @@ from django.contrib import messages
 from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from billetterie.banking.queries import invoice_of_order, invoice_summary
+from billetterie.banking.services.invoices import invoice_filename, invoice_pdf
 from billetterie.core.exceptions import DomainError
 from billetterie.orders import queries as sales
 from billetterie.orders.models import Order, Ticket
@@ -23,6 +26,11 @@ def _order(secret) -> Order:
 @require_http_methods(["GET", "POST"])
 def order_page(request, secret):
     order = _order(secret)
+    invoice = invoice_summary(order)
+    if request.method == "POST" and invoice is not None:
+        # the invoice stands, with its deadline: no second way of paying to mix with it
+        messages.error(request, _("This order is paid by invoice: see its due date below."))
+        return redirect("shop:order", secret)
     if request.method == "POST" and order.state == Order.State.PENDING:
         ike.payment_launched(request, order)
         try:
@@ -37,7 +45,8 @@ def order_page(request, secret):
         return redirect("shop:order", secret)
     tickets = list(order.tickets.select_related("date__event", "zone", "seat").order_by("id"))
     answers = sales.answers_of(order, tickets)
-    methods = payments.methods_for(order) if order.state == Order.State.PENDING else []
+    pending = order.state == Order.State.PENDING and invoice is None
+    methods = payments.methods_for(order) if pending else []
     context = {
         "order": order,
         "shop": order.shop,
@@ -47,6 +56,7 @@ def order_page(request, secret):
         "selected_method": methods[0].identifier if methods else "",
         "transactions": order.transactions.order_by("created_at"),
         "can_download": sales.tickets_downloadable(order),
+        "invoice": invoice,
     }
     return ike.render_order_page(request, order, context)
 
@@ -61,6 +71,16 @@ def order_tickets_pdf(request, secret):
     pdf = render_order_tickets(order, ticket_documents(order))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="tickets-{order.code}.pdf"'
+    return response
+
+
+def order_invoice_pdf(request, secret):
+    """The order's invoice (PAY-11), through the order's secret link only."""
+    invoice = invoice_of_order(_order(secret))
+    if invoice is None:
+        raise Http404
+    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice_filename(invoice)}"'
     return response
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     # before the shop patterns: "order" could otherwise be read as an organizer's slug
     path("order/<str:secret>/", order_views.order_page, name="order"),
     path("order/<str:secret>/tickets.pdf", order_views.order_tickets_pdf, name="order_tickets"),
+    path("order/<str:secret>/invoice.pdf", order_views.order_invoice_pdf, name="order_invoice"),
     path("order/<str:secret>/files/<str:token>/", order_views.order_file, name="order_file"),
     path(shop, views.shop_home, name="home"),
     path(f"{shop}event/<int:event_id>/", views.event_page, name="event"),

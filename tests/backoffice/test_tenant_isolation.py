@@ -18,6 +18,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
+from billetterie.banking.models import BankAccount, Invoice
+from billetterie.banking.references import qr_reference_for
+from billetterie.banking.services import accounts as bank_accounts
 from billetterie.boxoffice.models import CounterPayment, Receipt
 from billetterie.catalog.models import (
     Event,
@@ -63,6 +66,7 @@ from billetterie.payments.models import Transaction
 from billetterie.shop.models import ShopTracking
 from billetterie.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests import factories as f
+from tests.banking.helpers import account_values as bank_account_values
 from tests.catalog_factories import make_event_with_date, make_price, make_venue
 from tests.orders.sales import make_concert, pdf_upload, place
 
@@ -126,6 +130,8 @@ class Victim:
     # webhooks (API-3)
     webhook: WebhookEndpoint | None = None
     webhook_delivery: WebhookDelivery | None = None
+    # bank accounts (PAY-6)
+    bank_account: BankAccount | None = None
 
 
 @dataclass
@@ -193,6 +199,21 @@ def victim(db) -> Victim:
     )
     issued = scan_devices.profile_code_create(profile=scan_profile, actor=None)
     login = scan_devices.device_login_code(code=issued.code, client_ip="10.9.9.9")
+    bank_account = bank_accounts.bank_account_create(
+        shop=shop, actor=None, values=bank_account_values()
+    )
+    Invoice.objects.create(  # the paid order's invoice, so its invoice pages exist
+        shop=shop,
+        order=order,
+        account=bank_account,
+        number=1,
+        qr_reference=qr_reference_for(shop_id=shop.pk, number=1),
+        amount=order.total,
+        currency=order.currency,
+        due_at=order.created_at,
+        cancel_at=order.created_at,
+        paid_at=order.created_at,
+    )
     return Victim(
         organizer,
         shop,
@@ -220,6 +241,7 @@ def victim(db) -> Victim:
         login_code=issued.login_code,
         scan_device=login.device,
         **victim_webhook(shop),
+        bank_account=bank_account,
     )
 
 
@@ -283,6 +305,7 @@ def kwarg_values(victim: Victim) -> dict:
         "device_id": victim.scan_device.pk,
         "endpoint_id": victim.webhook.pk,
         "delivery_id": victim.webhook_delivery.pk,
+        "account_id": victim.bank_account.pk,
     }
 
 
@@ -362,6 +385,16 @@ def post_data(victim: Victim, attacker: Attacker, name: str = "") -> dict:
         "price": victim.price.pk,
         "quantity": 1,
         "ticket": list(victim.order.tickets.values_list("pk", flat=True)),
+        # bank accounts and invoice settings (PAY-5, PAY-6)
+        "label": "Hacked",
+        "iban": "CH93 0076 2011 6238 5295 7",
+        "holder_name": "Hacked",
+        "postal_code": "1000",
+        "town": "Lausanne",
+        "enabled": "on",
+        "reminder_days": 1,
+        "reminder_count": 0,
+        "offer_days_before": 0,
     }
 
 
@@ -436,6 +469,10 @@ def snapshot(organizer: Organizer) -> dict:
             ).values_list("promotion_id", "price_id")
         ),
         "audit": AuditLogEntry.objects.filter(organizer=organizer).count(),
+        "bank_accounts": list(
+            BankAccount.objects.filter(shop__organizer=organizer).order_by("pk").values()
+        ),
+        "invoices": list(Invoice.objects.filter(shop__organizer=organizer).order_by("pk").values()),
         "emails": OutboxMessage.objects.filter(organizer_id=organizer.pk).count(),
         **catalog_snapshot(organizer),
         **sales_snapshot(organizer),

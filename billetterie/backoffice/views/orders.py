@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from billetterie.backoffice.access import shop_view
 from billetterie.backoffice.feedback import form_error, run
+from billetterie.banking.queries import invoice_summary
 from billetterie.catalog.models import Event, EventDate
 from billetterie.core.exceptions import DomainError
 from billetterie.core.models import Level
@@ -169,6 +170,7 @@ def order_detail(request, order_id):
         "actions": _actions(order, _level(request)),
         "email_form": EmailTicketsForm(initial={"to": order.email}),
         "transaction_count": Transaction.objects.filter(order=order).count(),
+        "invoice": invoice_summary(order),
     }
     if tab == "answers":
         context["answers"] = sales.answers_of(order, tickets)

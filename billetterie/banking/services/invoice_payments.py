@@ -32,8 +32,9 @@ def received_amount(order: Order) -> Decimal:
 
 
 def open_amount(invoice: Invoice) -> Decimal:
-    """What the buyer still owes on an unpaid invoice (0 once paid or cancelled)."""
-    if invoice.paid_at or invoice.cancelled_at:
+    """What the buyer still owes on an unpaid invoice (0 once paid or cancelled — the
+    invoice, or its order: staff may cancel the order, or the buyer pay it another way)."""
+    if invoice.paid_at or invoice.cancelled_at or invoice.order.state != Order.State.PENDING:
         return Decimal("0.00")
     return max(invoice.amount - received_amount(invoice.order), Decimal("0.00"))
 
