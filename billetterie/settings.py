@@ -250,3 +250,6 @@ LOGIN_RATE_LIMIT = (10, 15 * 60)  # attempts per window (seconds), per email and
 ENABLE_PLATFORM_ADMIN = config.env_flag("BILLETTERIE_ENABLE_ADMIN", default=False)
 if ENABLE_PLATFORM_ADMIN:
     INSTALLED_APPS.insert(0, "django.contrib.admin")
+
+# Where the stripe library sends its API calls; empty keeps the library's own address.
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
