@@ -127,6 +127,7 @@ class FakeStripe:
         self._ids = itertools.count(1)
         self._idempotent: dict = {}
         self._errors: dict[str, str] = {}  # session id -> message shown on its page
+        self._pending: list[Delivery] = []
 
     # --- server ------------------------------------------------------------------------------
     def start(self) -> "FakeStripe":
@@ -168,7 +169,8 @@ class FakeStripe:
             result = self._route(method, path, params)
             if method == "POST" and key:
                 self._idempotent[(path, key)] = result
-            return result
+        self.flush()
+        return result
 
     def _route(self, method: str, path: str, params: dict) -> dict:
         expand = params.get("expand") or []
@@ -469,21 +471,28 @@ class FakeStripe:
         }
         payload = json.dumps(event)
         delivery = Delivery(payload, sign(payload, self.webhook_secret), event)
-        if self.webhook_url:
-            self.deliver(delivery)
-        else:
-            self.outbox.append(delivery)
+        # posted once the fake's lock is released (our endpoint calls the API back)
+        (self._pending if self.webhook_url else self.outbox).append(delivery)
         return delivery
 
+    def flush(self) -> None:
+        """Post the webhooks waiting, as Stripe does right after the event."""
+        while True:
+            try:
+                delivery = self._pending.pop(0)
+            except IndexError:  # another thread posted the last one
+                return
+            self.deliver(delivery)
+
     def deliver(self, delivery: Delivery) -> int:
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 - our own test server's address
             self.webhook_url,
             data=delivery.payload.encode(),
             method="POST",
             headers={"Content-Type": "application/json", "Stripe-Signature": delivery.signature},
         )
         try:
-            with urllib.request.urlopen(request, timeout=20) as response:
+            with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
                 delivery.status = response.status
         except urllib.error.HTTPError as error:
             delivery.status = error.code
@@ -499,7 +508,7 @@ class FakeStripe:
         if not location.endswith("/3ds"):
             _status, _location, body = http_get(urllib.parse.urljoin(session_url, location))
             return _error_of(body)
-        status, location, body = http_post(
+        _status, location, body = http_post(
             urllib.parse.urljoin(session_url, location),
             {"answer": "complete" if approve else "fail"},
         )
@@ -529,11 +538,12 @@ def _open(request) -> tuple[int, str, str]:
 
 
 def http_post(url: str, data: dict) -> tuple[int, str, str]:
-    return _open(urllib.request.Request(url, data=urllib.parse.urlencode(data).encode()))
+    body = urllib.parse.urlencode(data).encode()
+    return _open(urllib.request.Request(url, data=body))  # noqa: S310 - the fake's own pages
 
 
 def http_get(url: str) -> tuple[int, str, str]:
-    return _open(urllib.request.Request(url))
+    return _open(urllib.request.Request(url))  # noqa: S310 - the fake's own pages
 
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -606,6 +616,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, PAGE.format(body="<h1>This payment page has expired.</h1>"))
         elif step == "/3ds" and method == "POST":
             target = self.stripe.challenge_answer(session["id"], form.get("answer") == "complete")
+            self.stripe.flush()
             self._redirect(target or f"/pay/{session['id']}")
         elif step == "/3ds":
             self._send(200, PAGE.format(body=CHALLENGE))
@@ -613,6 +624,7 @@ class _Handler(BaseHTTPRequestHandler):
             step = self.stripe.card_submit(
                 session["id"], form.get("number", ""), form.get("expiry", ""), form.get("cvc", "")
             )
+            self.stripe.flush()
             self._redirect(f"/pay/{session['id']}" + ("/3ds" if step else ""))
         else:
             error = self.stripe.page_error(session["id"])

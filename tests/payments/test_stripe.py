@@ -19,7 +19,7 @@ from billetterie.orders.models import Order
 from billetterie.payments import registry
 from billetterie.payments import services as payments
 from billetterie.payments.exceptions import PaymentRefused
-from billetterie.payments.models import ProviderNotification, ShopPaymentMethod, Transaction
+from billetterie.payments.models import ProviderNotification, Transaction
 from billetterie.payments.providers import stripe as provider
 from tests.orders.sales import make_concert, place
 from tests.payments.fake_stripe import (
@@ -283,7 +283,7 @@ def test_a_session_paid_for_another_amount_never_pays_the_order(client, order, f
     assert order.state == Order.State.PENDING
     (tx,) = attempts(order)
     assert tx.state == "failed"
-    assert tx.bank_note == "The amount paid (CHF 1.00) does not match the order’s (CHF 90.00)."
+    assert tx.bank_note == "The amount paid (CHF 1.00) does not match the order's (CHF 90.00)."
     assert mail.outbox == []
 
 
@@ -356,8 +356,8 @@ def test_the_same_event_twice_changes_nothing(client, order, fake_stripe):  # no
 def test_a_shops_webhook_never_touches_another_shops_orders(
     client,
     order,
-    fake_stripe,
-    other_tenant,  # noqa: F811
+    fake_stripe,  # noqa: F811
+    other_tenant,
 ):
     _organizer, other_shop, _manager = other_tenant
     configure(other_shop, webhook_secret="whsec_other_shop")

@@ -78,7 +78,7 @@ class StripeSettingsForm(forms.Form):
         max_length=255,
         required=False,
         validators=[_prefixed("pk_")],
-        help_text=gettext_lazy("In Stripe’s dashboard, under Developers → API keys."),
+        help_text=gettext_lazy("In Stripe's dashboard, under Developers → API keys."),
     )
     secret_key = forms.CharField(
         label=gettext_lazy("Secret key"),
@@ -98,7 +98,7 @@ class StripeSettingsForm(forms.Form):
         validators=[_prefixed("whsec_")],
         help_text=gettext_lazy(
             "Of the webhook endpoint that sends checkout.session.* and payment_intent.* "
-            "events to this shop’s Stripe address. Leave empty to keep the one stored."
+            "events to this shop's Stripe address. Leave empty to keep the one stored."
         ),
     )
 
@@ -107,7 +107,7 @@ class StripeSettingsForm(forms.Form):
 class StripeProvider(Provider):
     identifier = IDENTIFIER
     name = gettext_lazy("Card (VISA, Mastercard)")
-    description = gettext_lazy("On Stripe’s secure payment page, confirmed with 3-D Secure.")
+    description = gettext_lazy("On Stripe's secure payment page, confirmed with 3-D Secure.")
     settings_form = StripeSettingsForm
     secret_fields = ("secret_key", "webhook_secret")
     supports_refund = True
@@ -272,7 +272,7 @@ def _refusal(session: dict, tx: Transaction, order: Order, card: dict) -> tuple[
     ):
         paid = Decimal(session.get("amount_total") or 0) / 100
         return (
-            _("The amount paid (%(paid)s) does not match the order’s (%(due)s).")
+            _("The amount paid (%(paid)s) does not match the order's (%(due)s).")
             % {
                 "paid": f"{(session.get('currency') or '').upper()} {paid:.2f}",
                 "due": f"{tx.currency} {tx.amount}",
