@@ -447,3 +447,18 @@ def test_webhook_payloads_are_stripes_events(fake_stripe):  # noqa: F811
     event = stripe.Webhook.construct_event(delivery.payload, delivery.signature, WEBHOOK_SECRET)
     assert event.type == "checkout.session.expired"
     assert json.loads(delivery.payload)["data"]["object"]["id"] == "cs_x"
+
+
+def test_a_refusal_is_noted_in_the_buyers_language(client, organizer, shop, fake_stripe):  # noqa: F811
+    """The webhook has no buyer behind it: the note is still in the order's language."""
+    payments.shop_methods_set(shop=shop, providers=["stripe"])
+    configure(shop)
+    order = place(shop, make_concert(organizer, shop), quantity=2, language="fr")
+    fake_stripe.enforce_brand_restrictions = False
+    fake_stripe.pay(start(client, order), number=AMEX)
+    deliver_all(client, shop, fake_stripe)
+    (tx,) = attempts(order)
+    assert tx.state == "failed"
+    assert tx.bank_note == (
+        "Les cartes American Express ne sont pas acceptées. Veuillez payer avec VISA ou Mastercard."
+    )

@@ -21,7 +21,7 @@ from django import forms
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -322,7 +322,8 @@ def _session_apply(*, order: Order, session: dict, config: dict) -> tuple[Transa
             return current, ""
         if not (session.get("status") == "complete" and session.get("payment_status") == "paid"):
             return current, ""
-        note, refund_needed = _refusal(session, current, order, card)
+        with translation.override(order.language):  # the buyer reads it too
+            note, refund_needed = _refusal(session, current, order, card)
         data = {
             **current.provider_data,
             **status,
@@ -352,6 +353,7 @@ def _session_apply(*, order: Order, session: dict, config: dict) -> tuple[Transa
 
 
 def _buyer_message(tx: Transaction) -> str:
+    """What the buyer is told back from Stripe (the note is in their language)."""
     if tx.state == Transaction.State.SUCCEEDED:
         return ""
     if tx.provider_data.get("refund"):
