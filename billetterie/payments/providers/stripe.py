@@ -397,7 +397,7 @@ def session_cancel(*, tx: Transaction) -> Transaction:
     return session_sync(tx=tx)[0]
 
 
-def attempt_failed(*, shop, intent: dict) -> Transaction | None:
+def attempt_failed(*, shop, intent: dict, event_id: str = "") -> Transaction | None:
     """A card refused on Stripe's page: this attempt failed with the bank's note, and a new
     one opens for the next card the buyer tries on the same page."""
     first = (
@@ -420,7 +420,12 @@ def attempt_failed(*, shop, intent: dict) -> Transaction | None:
     with transaction.atomic():
         attempts = _attempts(first.order, session_id)
         current = attempts[-1]
-        if current.state not in OPEN_STATES or any("outcome" in a.provider_data for a in attempts):
+        if (
+            current.state not in OPEN_STATES
+            or any("outcome" in a.provider_data for a in attempts)
+            # the same event delivered twice at once: the first one recorded it
+            or any(event_id and a.provider_data.get("event") == event_id for a in attempts)
+        ):
             return None
         _update(
             current,
@@ -435,6 +440,7 @@ def attempt_failed(*, shop, intent: dict) -> Transaction | None:
                 "payment_intent": intent.get("id"),
                 "charge": error.get("charge"),
                 "error": error.get("code"),
+                "event": event_id,
             },
         )
         Transaction.objects.create(
@@ -491,7 +497,7 @@ def webhook_receive(*, shop, payload: bytes, signature: str) -> str:
             tx = session_sync(tx=tx)[0]  # Stripe's API, not the event's body, decides
             outcome = tx.state
     elif kind == "payment_intent.payment_failed":
-        tx = attempt_failed(shop=shop, intent=obj)
+        tx = attempt_failed(shop=shop, intent=obj, event_id=event["id"])
         outcome = "attempt_failed" if tx else "ignored"
     elif kind in {"refund.updated", "refund.failed"}:
         tx = refund_update(shop=shop, refund=obj)
