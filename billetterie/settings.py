@@ -262,3 +262,5 @@ if ENABLE_PLATFORM_ADMIN:
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = config.env_flag(
     "BILLETTERIE_WEBHOOKS_ALLOW_PRIVATE", default=DEBUG
 )
+# Where the stripe library sends its API calls; empty keeps the library's own address.
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")

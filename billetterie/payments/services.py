@@ -10,11 +10,10 @@ from billetterie.orders.models import Order
 from billetterie.payments import registry
 from billetterie.payments.exceptions import MethodUnavailable
 from billetterie.payments.models import ShopPaymentMethod
+from billetterie.payments.provider_settings import SECRETS_PURPOSE as _SECRETS_PURPOSE
 
 # the built-in providers register on import
-from billetterie.payments.providers import counter, free, onsite, testcard  # noqa: F401
-
-_SECRETS_PURPOSE = b"billetterie payment provider secrets v1"
+from billetterie.payments.providers import counter, free, onsite, stripe, testcard  # noqa: F401
 
 
 def methods_for(order: Order) -> list[registry.Provider]:

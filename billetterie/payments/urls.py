@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billetterie.payments import paypal_views, testcard_views
+from billetterie.payments import paypal_views, stripe_views, testcard_views
 
 app_name = "payments"
 urlpatterns = [
@@ -10,4 +10,8 @@ urlpatterns = [
     path("paypal/<str:secret>/", paypal_views.go, name="paypal_go"),
     path("paypal/<str:secret>/return/", paypal_views.payment_return, name="paypal_return"),
     path("paypal/<str:secret>/cancel/", paypal_views.payment_cancel, name="paypal_cancel"),
+    path("stripe/<str:secret>/", stripe_views.go, name="stripe_go"),
+    path("stripe/<str:secret>/return/", stripe_views.back, name="stripe_return"),
+    path("stripe/<str:secret>/cancel/", stripe_views.cancel, name="stripe_cancel"),
+    path("stripe/webhook/<int:shop_id>/", stripe_views.webhook, name="stripe_webhook"),
 ]
