@@ -11,6 +11,7 @@ from billetterie.payments import registry
 from billetterie.payments.exceptions import MethodUnavailable
 from billetterie.payments.models import ShopPaymentMethod
 from billetterie.payments.provider_settings import SECRETS_PURPOSE as _SECRETS_PURPOSE
+from billetterie.payments.provider_settings import provider_settings
 
 # the built-in providers register on import
 from billetterie.payments.providers import counter, free, onsite, stripe, testcard  # noqa: F401
@@ -50,13 +51,7 @@ def shop_methods_set(*, shop, providers: list[str]) -> None:
 def method_settings(*, shop, provider_id: str) -> dict:
     """The shop's settings for one provider, secrets opened (for the provider's own use,
     never for a page)."""
-    method = ShopPaymentMethod.objects.filter(shop=shop, provider=provider_id).first()
-    if method is None:
-        return {}
-    values = dict(method.config)
-    if method.secrets:
-        values.update(json.loads(unseal(method.secrets, purpose=_SECRETS_PURPOSE)))
-    return values
+    return provider_settings(shop=shop, provider_id=provider_id)
 
 
 @transaction.atomic
